@@ -1,0 +1,26 @@
+package dev.fanout.errorprone;
+
+/**
+ * The names of Fanout's runtime API that the checks recognise. These names are fixed by the
+ * runtime's contract; the checks refer to them only through this class.
+ */
+public final class FanoutApi {
+  private FanoutApi() {}
+
+  public static final String PACKAGE = "dev.fanout";
+  public static final String CONTEXT = "dev.fanout.Context";
+  public static final String CANCELLABLE_CONTEXT = "dev.fanout.CancellableContext";
+  public static final String TASK = "dev.fanout.Task";
+  public static final String TASK_GROUP = "dev.fanout.TaskGroup";
+  public static final String TASK_GROUP_BUILDER = "dev.fanout.TaskGroup.Builder";
+
+  /** {@code TaskGroup} methods that start a task. */
+  public static final String GO = "go";
+  public static final String TRY_GO = "tryGo";
+  public static final String AWAIT = "await";
+  public static final String SET_LIMIT = "setLimit";
+  public static final String CONTEXT_METHOD = "context";
+  /** Factories of groups: {@code TaskGroup.withContext(parent)}, {@code builder()...open(parent)}. */
+  public static final String WITH_CONTEXT = "withContext";
+  public static final String OPEN = "open";
+}
