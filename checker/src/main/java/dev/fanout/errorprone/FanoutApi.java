@@ -7,6 +7,9 @@ package dev.fanout.errorprone;
 public final class FanoutApi {
   private FanoutApi() {}
 
+  /** Where each check's page lives: {@code DOCS + name + ".md"}; used as the BugPattern link. */
+  public static final String DOCS = "https://github.com/fanout-dev/fanout/blob/main/docs/checks/";
+
   public static final String PACKAGE = "dev.fanout";
   public static final String CONTEXT = "dev.fanout.Context";
   public static final String CANCELLABLE_CONTEXT = "dev.fanout.CancellableContext";
