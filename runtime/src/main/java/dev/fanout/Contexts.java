@@ -54,6 +54,11 @@ final class Contexts {
     }
   }
 
+  /** Deadline timers waiting to fire; for tests. */
+  static int timerQueueSize() {
+    return Timer.EXECUTOR.getQueue().size();
+  }
+
   /** The root context. */
   static final class Background implements Context {
     static final Background INSTANCE = new Background();

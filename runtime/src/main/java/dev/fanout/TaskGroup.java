@@ -373,6 +373,16 @@ public final class TaskGroup implements AutoCloseable {
         + "]";
   }
 
+  /** Worker threads that have not finished; for tests. */
+  int aliveWorkers() {
+    return alive;
+  }
+
+  /** Tasks accepted and not finished; for tests. */
+  int tasksInFlight() {
+    return inFlight;
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Submission
 
