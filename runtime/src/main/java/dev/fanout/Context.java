@@ -50,7 +50,8 @@ public sealed interface Context permits Contexts.Background, CancellableContext 
   /**
    * Returns why this context was cancelled, or {@code null} if it has not been. The cause is the
    * throwable given to {@link CancellableContext#cancel(Throwable)}, a {@link
-   * java.util.concurrent.CancellationException} for a plain {@code cancel()} or {@code close()}, a
+   * java.util.concurrent.CancellationException} (without a stack trace) for a plain {@code cancel()}
+   * or {@code close()}, a
    * {@link DeadlineExceededException} when the deadline passed, or the parent's cause when the
    * cancellation came from the parent. For the context of a {@link TaskGroup}, it is the first
    * task failure that cancelled the group.

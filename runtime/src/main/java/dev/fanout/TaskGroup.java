@@ -18,7 +18,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -101,8 +103,11 @@ public final class TaskGroup implements AutoCloseable {
 
   private static final int UNLIMITED = Integer.MAX_VALUE;
 
-  /** How often an idle worker looks for more work before it ends. */
+  /** How often an idle worker looks for more work before it parks. */
   private static final int LINGER_SPINS = 64;
+
+  /** How long a parked idle worker waits for more work before its thread ends. */
+  private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private static final ThreadLocal<TaskGroup> CURRENT = new ThreadLocal<>();
 
@@ -128,6 +133,7 @@ public final class TaskGroup implements AutoCloseable {
   private final boolean collectAll;
   private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
   private final Set<Worker> running = ConcurrentHashMap.newKeySet();
+  private final ConcurrentLinkedQueue<IdleTicket> idle = new ConcurrentLinkedQueue<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final List<Failure> failures = new ArrayList<>(); // guarded by itself
@@ -301,7 +307,7 @@ public final class TaskGroup implements AutoCloseable {
       ctx.cancel(e);
       throw e;
     }
-    ctx.cancel(new CancellationException("task group finished"));
+    ctx.cancel(Contexts.cancelled("task group finished"));
     lock.lock();
     try {
       reported = true;
@@ -330,7 +336,7 @@ public final class TaskGroup implements AutoCloseable {
     if (phase == CLOSED) {
       return;
     }
-    ctx.cancel(new CancellationException("task group closed before await"));
+    ctx.cancel(Contexts.cancelled("task group closed before await"));
     boolean interrupted = false;
     for (; ; ) {
       try {
@@ -445,6 +451,13 @@ public final class TaskGroup implements AutoCloseable {
       checkOpen("go");
     }
     queue.offer(e);
+    // Wake a parked worker if there is one; a ticket it withdrew is skipped.
+    for (IdleTicket t; (t = idle.poll()) != null; ) {
+      if (t.take()) {
+        LockSupport.unpark(t.thread);
+        return;
+      }
+    }
     int w = workers;
     if (w < inFlight && w < limit) {
       spawnWorker();
@@ -494,6 +507,9 @@ public final class TaskGroup implements AutoCloseable {
         if (e == null) {
           e = linger();
         }
+        if (e == null) {
+          e = park(me);
+        }
         if (e != null) {
           run(me, e);
           continue;
@@ -530,6 +546,40 @@ public final class TaskGroup implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /**
+   * Parks until a submitter hands this worker work, the group is cancelled, or the keep-alive
+   * passes. Returns an entry to run, or null to leave. The ticket protocol: the worker offers a
+   * ticket and then looks at the queue; a submitter offers its entry and then takes a ticket. Each
+   * side writes before it reads, so at least one sees the other and no entry is stranded.
+   */
+  private Entry park(Worker me) {
+    IdleTicket ticket = new IdleTicket(me.thread);
+    idle.offer(ticket);
+    long deadline = System.nanoTime() + KEEP_ALIVE_NANOS;
+    for (; ; ) {
+      Entry e = queue.poll();
+      if (e != null) {
+        ticket.withdraw();
+        return e;
+      }
+      if (ticket.taken()) {
+        // Our submitter's entry went to another worker: park again with a fresh ticket.
+        ticket = new IdleTicket(me.thread);
+        idle.offer(ticket);
+        deadline = System.nanoTime() + KEEP_ALIVE_NANOS;
+        continue;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || ctx.isCancelled()) {
+        if (ticket.withdraw()) {
+          return null;
+        }
+        continue; // a submitter took the ticket just now: look at the queue once more
+      }
+      LockSupport.parkNanos(this, left);
+    }
   }
 
   private boolean rejoin() {
@@ -623,6 +673,9 @@ public final class TaskGroup implements AutoCloseable {
   private void onCancelled() {
     for (Worker w : running) {
       w.interruptIfRunning();
+    }
+    for (IdleTicket t : idle) {
+      LockSupport.unpark(t.thread); // parked workers see the cancellation and leave
     }
     if (waiters > 0) {
       signal();
@@ -721,6 +774,38 @@ public final class TaskGroup implements AutoCloseable {
     }
   }
 
+  /** A parked worker's offer to take work; taken by one submitter or withdrawn by the worker. */
+  private static final class IdleTicket {
+    private static final VarHandle STATE;
+
+    static {
+      try {
+        STATE = MethodHandles.lookup().findVarHandle(IdleTicket.class, "state", int.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    final Thread thread;
+    private volatile int state; // 0 waiting, 1 taken, 2 withdrawn
+
+    IdleTicket(Thread thread) {
+      this.thread = thread;
+    }
+
+    boolean take() {
+      return STATE.compareAndSet(this, 0, 1);
+    }
+
+    boolean withdraw() {
+      return STATE.compareAndSet(this, 0, 2);
+    }
+
+    boolean taken() {
+      return state == 1;
+    }
+  }
+
   private static final class Failure {
     final long order;
     final Throwable error;
@@ -749,7 +834,7 @@ public final class TaskGroup implements AutoCloseable {
       }
     }
 
-    private final Thread thread;
+    final Thread thread;
     private volatile int state;
 
     Worker(Thread thread) {
