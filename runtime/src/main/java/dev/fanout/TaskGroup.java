@@ -476,7 +476,8 @@ public final class TaskGroup implements AutoCloseable {
     }
     ALIVE.getAndAdd(this, 1);
     try {
-      spawner.start(this::work);
+      Thread submitter = Thread.currentThread();
+      spawner.start(() -> work(submitter));
     } catch (Throwable t) {
       WORKERS.getAndAdd(this, -1);
       ALIVE.getAndAdd(this, -1);
@@ -496,19 +497,26 @@ public final class TaskGroup implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // Workers
 
-  private void work() {
+  /**
+   * A worker's life: run queued tasks, linger, park, leave. {@code submitter} is the thread that
+   * started it: when they are the same, an executor is running the worker inline (a direct
+   * executor, or {@code CallerRunsPolicy}), and the worker must neither park the caller nor touch
+   * the caller's interrupt flag beyond what it delivered itself.
+   */
+  private void work(Thread submitter) {
     TaskGroup outer = CURRENT.get();
     CURRENT.set(this);
-    Worker me = new Worker(Thread.currentThread());
+    boolean inline = Thread.currentThread() == submitter;
+    Worker me = new Worker(Thread.currentThread(), !inline);
     running.add(me);
     try {
       for (; ; ) {
         Entry e = queue.poll();
-        if (e == null) {
+        if (e == null && !inline) {
           e = linger();
-        }
-        if (e == null) {
-          e = park(me);
+          if (e == null) {
+            e = park(me);
+          }
         }
         if (e != null) {
           run(me, e);
@@ -835,23 +843,33 @@ public final class TaskGroup implements AutoCloseable {
     }
 
     final Thread thread;
+    private final boolean ownsThread;
     private volatile int state;
 
-    Worker(Thread thread) {
+    Worker(Thread thread, boolean ownsThread) {
       this.thread = thread;
+      this.ownsThread = ownsThread;
     }
 
     void start() {
       state = RUNNING;
     }
 
+    /**
+     * Ends a task. On a thread the group owns (its own, or a pool's), clears the interrupt flag:
+     * the task is over, and an interrupt meant for it, or one it restored before returning, must
+     * not reach the next task. On a caller's thread, clears only an interrupt the group delivered.
+     */
     void finish() {
-      if (!STATE.compareAndSet(this, RUNNING, IDLE)) {
+      boolean delivered = !STATE.compareAndSet(this, RUNNING, IDLE);
+      if (delivered) {
         while (state == INTERRUPTING) {
           Thread.onSpinWait();
         }
       }
-      Thread.interrupted(); // the task is over: its interrupt must not reach the next one
+      if (ownsThread || delivered) {
+        Thread.interrupted();
+      }
       state = IDLE;
     }
 

@@ -758,16 +758,47 @@ class TaskGroupTest {
   }
 
   @Test
-  void directExecutorRunsTasksOnTheCaller() throws Exception {
+  void directExecutorRunsTasksOnTheCallerWithoutParkingIt() throws Exception {
     List<Integer> order = new ArrayList<>();
+    long t0 = System.nanoTime();
     try (TaskGroup g = TaskGroup.builder().executor(Runnable::run).open(Context.background())) {
-      for (int i = 0; i < 5; i++) {
+      for (int i = 0; i < 50; i++) {
         int n = i;
         g.go(c -> order.add(n));
       }
       g.await();
     }
-    assertEquals(List.of(0, 1, 2, 3, 4), order);
+    assertEquals(IntStream.range(0, 50).boxed().collect(Collectors.toList()), order);
+    // An idle worker parks for its keep-alive; on the caller's own thread it must not.
+    assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(500));
+  }
+
+  @Test
+  void callerRunsExecutorKeepsTheCallersInterrupt() throws Exception {
+    try (TaskGroup g = TaskGroup.builder().executor(Runnable::run).open(Context.background())) {
+      Thread.currentThread().interrupt();
+      g.go(c -> {});
+      assertTrue(Thread.interrupted(), "the caller's own interrupt flag was cleared");
+      g.await();
+    }
+  }
+
+  @Test
+  void interruptRestoredByATaskDoesNotReachTheNextTask() throws Exception {
+    AtomicInteger sawInterrupt = new AtomicInteger();
+    try (TaskGroup g = TaskGroup.builder().limit(1).open(Context.background())) {
+      for (int i = 0; i < 100; i++) {
+        g.go(
+            c -> {
+              if (Thread.currentThread().isInterrupted()) {
+                sawInterrupt.incrementAndGet();
+              }
+              Thread.currentThread().interrupt(); // restores "its" interrupt and returns
+            });
+      }
+      g.await();
+    }
+    assertEquals(0, sawInterrupt.get());
   }
 
   @Test

@@ -1,0 +1,4 @@
+package dev.fanout.sample;
+
+/** What one specialist concluded. */
+public record Finding(String specialist, String summary) {}

@@ -1,0 +1,129 @@
+package dev.fanout.sample;
+
+import dev.fanout.CancellableContext;
+import dev.fanout.Context;
+import dev.fanout.ContextCancelledException;
+import dev.fanout.TaskFailedException;
+import dev.fanout.sample.SimulatedSpecialist.Behaviour;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Runs the financial supervisor once and prints what happened.
+ *
+ * <pre>
+ * usage: Main [--seed N] [--fail NAME] [--hang NAME] [--timeout MS] [--query TEXT]
+ *   --seed N      latencies are drawn from this seed (default 7)
+ *   --fail NAME   that specialist fails: the others are cancelled
+ *   --hang NAME   that specialist never answers: only --timeout ends the run
+ *   --timeout MS  a deadline for the whole query (default: none)
+ * names: analyzer, forecaster, anomaly_detector, recommender
+ * </pre>
+ */
+public final class Main {
+  static final List<String> NAMES = List.of("analyzer", "forecaster", "anomaly_detector", "recommender");
+  static final int LIMIT = 6;
+
+  private Main() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    int code = run(args, System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs once; returns the process exit code (0 answered, 1 failed or cancelled, 2 bad usage). */
+  static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
+    long seed = 7;
+    String fail = null;
+    String hang = null;
+    Duration timeout = null;
+    String query = "Should we rebalance the portfolio toward bonds this quarter?";
+    try {
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--seed" -> seed = Long.parseLong(value(args, ++i));
+          case "--fail" -> fail = name(value(args, ++i));
+          case "--hang" -> hang = name(value(args, ++i));
+          case "--timeout" -> timeout = Duration.ofMillis(Long.parseLong(value(args, ++i)));
+          case "--query" -> query = value(args, ++i);
+          case "--help", "-h" -> {
+            out.println(usage());
+            return 0;
+          }
+          default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      err.println("error: " + e.getMessage());
+      err.println(usage());
+      return 2;
+    }
+
+    Journal journal = new Journal();
+    Random random = new Random(seed);
+    List<Specialist> specialists = new ArrayList<>();
+    for (String name : NAMES) {
+      Duration latency = Duration.ofMillis(50 + random.nextInt(250));
+      Behaviour behaviour =
+          name.equals(fail) ? Behaviour.FAIL : name.equals(hang) ? Behaviour.HANG : Behaviour.ANSWER;
+      specialists.add(new SimulatedSpecialist(name, latency, behaviour, journal));
+    }
+    FinancialSupervisor supervisor = new FinancialSupervisor(specialists, LIMIT);
+
+    out.printf(Locale.ROOT, "financial_supervisor: query \"%s\" to %d specialists (limit %d, seed %d)%n",
+        query, specialists.size(), LIMIT, seed);
+    long start = System.nanoTime();
+    int code;
+    try (CancellableContext ctx =
+        timeout == null ? Context.background().withCancel() : Context.background().withTimeout(timeout)) {
+      Report report = supervisor.handle(ctx, query);
+      printJournal(out, journal);
+      out.println("result:");
+      for (Finding f : report.findings()) {
+        out.println("  " + f.specialist() + ": " + f.summary());
+      }
+      code = 0;
+    } catch (TaskFailedException e) {
+      printJournal(out, journal);
+      out.println("result: FAILED: " + e.getCause());
+      code = 1;
+    } catch (ContextCancelledException e) {
+      printJournal(out, journal);
+      out.println("result: CANCELLED: " + e.getCause());
+      code = 1;
+    }
+    out.printf(Locale.ROOT, "took %d ms%n", (System.nanoTime() - start) / 1_000_000);
+    return code;
+  }
+
+  private static void printJournal(PrintStream out, Journal journal) {
+    for (String line : journal.lines()) {
+      out.println("  " + line);
+    }
+  }
+
+  private static String value(String[] args, int i) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(args[i - 1] + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static String name(String s) {
+    if (!NAMES.contains(s)) {
+      throw new IllegalArgumentException("no specialist named " + s + "; names: " + String.join(", ", NAMES));
+    }
+    return s;
+  }
+
+  static String usage() {
+    return "usage: Main [--seed N] [--fail NAME] [--hang NAME] [--timeout MS] [--query TEXT]\n"
+        + "names: " + String.join(", ", NAMES);
+  }
+}
