@@ -1,0 +1,890 @@
+package dev.fanout.errorprone;
+
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.BugCheckerRefactoringTestHelper.TestMode;
+import com.google.errorprone.CompilationTestHelper;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Identification tests (negatives first, then positives) and replacement tests for {@link
+ * ParentContextInTask}. Every replacement's expected output is compiled by the helper.
+ */
+final class ParentContextInTaskTest {
+  private final CompilationTestHelper helper =
+      CompilationTestHelper.newInstance(ParentContextInTask.class, getClass());
+
+  private final BugCheckerRefactoringTestHelper refactoring =
+      BugCheckerRefactoringTestHelper.newInstance(ParentContextInTask.class, getClass());
+
+  /** Shared helpers every test source can call. */
+  private static final String[] WORK = {
+    "package demo;",
+    "import dev.fanout.Context;",
+    "public final class Work {",
+    "  private Work() {}",
+    "  public static void work(Context ctx) {}",
+    "  public static void work(Context ctx, Object item) {}",
+    "  public static String fetch(Context ctx, String q) { return q; }",
+    "}"
+  };
+
+  // ================================================================ identification: negatives
+
+  @Test
+  void identificationNegativeOwnParameterAndDerivations() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.time.Duration;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> work(c));
+                  g.go((Context c) -> work(c.withCancel()));
+                  g.go(c -> {
+                    try (CancellableContext t = c.withTimeout(Duration.ofSeconds(1))) {
+                      work(t);
+                      Context alias = t;
+                      work(alias.withCancel());
+                    }
+                    if (c.isCancelled()) return;
+                    c.throwIfCancelled();
+                  });
+                  g.tryGo(c -> work(c, c.deadline()));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeGroupContext() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.time.Duration;
+            class A {
+              private final TaskGroup group;
+              private final Context groupCtx;
+              A(Context parent) {
+                group = TaskGroup.withContext(parent);
+                groupCtx = group.context();
+              }
+              void submit() {
+                group.go(c -> work(groupCtx));
+              }
+              void run(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  Context gc = g.context();
+                  CancellableContext bounded = g.context().withTimeout(Duration.ofSeconds(2));
+                  g.go(c -> work(g.context()));
+                  g.go(c -> work(gc));
+                  g.go(c -> work(bounded.withCancel()));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeOutsideTaskBodies() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.List;
+            import java.util.concurrent.ExecutorService;
+            class A {
+              private Context field;
+              void run(Context ctx, ExecutorService executor, List<String> items) throws Exception {
+                work(ctx);
+                work(Context.background());
+                try (TaskGroup g = TaskGroup.builder().limit(2).open(ctx)) {
+                  work(ctx);
+                  work(field);
+                  executor.submit(() -> work(ctx));
+                  items.forEach(item -> work(ctx, item));
+                  Runnable r = () -> work(field);
+                  r.run();
+                  g.go(c -> work(c));
+                  g.await();
+                }
+                if (ctx.isCancelled()) return;
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeDeclaredInsideTheTask() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
+              private Context last;
+              void run(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> {
+                    last = c;
+                    this.last = c;
+                    Context local = c;
+                    work(local);
+                    List<String> out = TaskGroup.map(c, 2, items, (inner, item) -> Work.fetch(inner, item));
+                    new Object() {
+                      Context mine = c;
+                      void use() { work(mine); }
+                    }.use();
+                  });
+                  g.go(new Task() {
+                    private Context saved;
+                    @Override public void run(Context mine) {
+                      saved = mine;
+                      work(saved);
+                    }
+                  });
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeNestedGroupUsesItsOwnContexts() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup outer = TaskGroup.withContext(ctx)) {
+                  outer.go(c -> {
+                    try (TaskGroup inner = TaskGroup.builder().limit(2).open(c)) {
+                      inner.go(ic -> work(ic));
+                      inner.go(ic -> work(inner.context()));
+                      inner.await();
+                    }
+                    work(c);
+                  });
+                  outer.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeOtherContextTypes() {
+    helper
+        .addSourceLines(
+            "Context.java",
+            """
+            package other;
+            public final class Context {
+              public static Context background() { return new Context(); }
+              public boolean isCancelled() { return false; }
+            }
+            """)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import dev.fanout.TaskGroup;
+            class A {
+              private other.Context mine = other.Context.background();
+              void run(dev.fanout.Context ctx, other.Context theirs) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> {
+                    if (theirs.isCancelled() || mine.isCancelled()) return;
+                    other.Context.background();
+                  });
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeMethodReferences() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "Worker.java",
+            """
+            package demo;
+            import dev.fanout.Context;
+            public final class Worker {
+              private final Context ctx;
+              public Worker(Context ctx) { this.ctx = ctx; }
+              public void run(Context c) { Work.work(ctx); }
+            }
+            """)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              void run(Context ctx, Worker worker) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(worker::run);   // not visible in this file: silent
+                  g.go(this::step);
+                  g.go(A::staticStep);
+                  g.await();
+                }
+              }
+              private void step(Context c) { work(c); }
+              private static void staticStep(Context c) { work(c.withCancel()); }
+            }
+            """)
+        .doTest();
+  }
+
+  // ================================================================ identification: positives
+
+  @Test
+  void identificationPositiveParentInLambda() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
+              interface Agent { void run(Context ctx, String query); }
+              void supervise(Context ctx, List<Agent> agents, String query) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (Agent a : agents) {
+                    // BUG: Diagnostic contains: uses the group's parent context 'ctx' instead of its own context 'c'
+                    g.go(c -> a.run(ctx, query));
+                  }
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationPositiveParentAsReceiverAndArgument() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.List;
+            import java.util.function.BooleanSupplier;
+            class A {
+              void run(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> {
+                    // BUG: Diagnostic contains: the group's parent context 'ctx'
+                    if (ctx.isCancelled()) return;
+                    // BUG: Diagnostic contains: the group's parent context 'ctx'
+                    ctx.throwIfCancelled();
+                    // BUG: Diagnostic contains: the group's parent context 'ctx'
+                    Work.fetch(ctx, "q");
+                    // BUG: Diagnostic contains: the group's parent context 'ctx'
+                    BooleanSupplier s = ctx::isCancelled;
+                    // BUG: Diagnostic contains: the group's parent context 'ctx'
+                    items.forEach(item -> work(ctx, item));
+                  });
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationPositiveAssignedToLocalIsReportedOnce() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> {
+                    // BUG: Diagnostic contains: the group's parent context 'ctx'
+                    Context p = ctx;
+                    work(p);
+                    work(p.withCancel());
+                  });
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationPositiveDerivedFromParent() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.time.Duration;
+            class A {
+              void run(Context ctx) throws Exception {
+                CancellableContext bounded = ctx.withTimeout(Duration.ofSeconds(5));
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> {
+                    // BUG: Diagnostic contains: the group's parent context 'ctx'
+                    try (CancellableContext t = ctx.withTimeout(Duration.ofSeconds(1))) {
+                      work(t);
+                    }
+                  });
+                  // BUG: Diagnostic contains: the context 'bounded' captured from the enclosing scope
+                  g.go(c -> work(bounded));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationPositiveFieldContexts() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              static final Context ROOT = Context.background();
+              private final Context ctx;
+              A(Context ctx) { this.ctx = ctx; }
+              void run() throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  // BUG: Diagnostic contains: the group's parent context 'ctx'
+                  g.go(c -> work(ctx));
+                  // BUG: Diagnostic contains: the group's parent context 'ctx'
+                  g.go(c -> work(this.ctx));
+                  // BUG: Diagnostic contains: the context in field 'ROOT'
+                  g.go(c -> work(ROOT));
+                  // BUG: Diagnostic contains: the context in field 'ROOT'
+                  g.go(c -> work(A.ROOT));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationPositiveBackground() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import static dev.fanout.Context.background;
+            import dev.fanout.*;
+            import java.time.Duration;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  // BUG: Diagnostic contains: uses Context.background() instead of its own context 'c'
+                  g.go(c -> work(Context.background()));
+                  // BUG: Diagnostic contains: Context.background()
+                  g.go(c -> work(background().withTimeout(Duration.ofSeconds(1))));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationPositiveAnonymousTaskAndTryGo() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(new Task() {
+                    @Override public void run(Context mine) {
+                      // BUG: Diagnostic contains: instead of its own context 'mine'
+                      work(ctx);
+                    }
+                  });
+                  // BUG: Diagnostic contains: the group's parent context 'ctx'
+                  boolean started = g.tryGo(c -> work(ctx));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationPositiveBuilderGroup() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
+              void run(Context parent, List<String> shards) throws Exception {
+                try (TaskGroup g = TaskGroup.builder().limit(6).collectAllErrors().open(parent)) {
+                  for (String shard : shards) {
+                    // BUG: Diagnostic contains: the group's parent context 'parent'
+                    g.go(c -> work(parent, shard));
+                  }
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationPositiveNestedGroups() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup outer = TaskGroup.withContext(ctx)) {
+                  outer.go(c -> {
+                    try (TaskGroup inner = TaskGroup.withContext(c)) {
+                      // BUG: Diagnostic contains: the group's parent context 'c' instead of its own context 'ic'
+                      inner.go(ic -> work(c));
+                      // BUG: Diagnostic contains: the context 'ctx' captured from the enclosing scope
+                      inner.go(ic -> work(ctx));
+                      inner.await();
+                    }
+                  });
+                  outer.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationPositiveCapturedContexts() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
+              void run(Context ctx, Context request, List<Context> contexts) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  // BUG: Diagnostic contains: the context 'request' captured from the enclosing scope
+                  g.go(c -> work(request));
+                  for (Context each : contexts) {
+                    // BUG: Diagnostic contains: the context 'each' captured from the enclosing scope
+                    g.go(c -> work(each));
+                  }
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationPositiveMethodReferenceReportedOnce() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              private final Context ctx;
+              A(Context ctx) { this.ctx = ctx; }
+              void run() throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(this::step);
+                  g.go(this::step);
+                  g.await();
+                }
+              }
+              private void step(Context c) {
+                // BUG: Diagnostic contains: the group's parent context 'ctx' instead of its own context 'c'
+                work(ctx);
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  // ================================================================ replacement
+
+  @Test
+  void replacementParentBecomesTaskContext() {
+    refactoring
+        .addInputLines("Work.java", WORK)
+        .expectUnchanged()
+        .addInputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.time.Duration;
+            import java.util.function.BooleanSupplier;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> work(ctx));
+                  g.go(c -> {
+                    if (ctx.isCancelled()) return;
+                    try (CancellableContext t = ctx.withTimeout(Duration.ofSeconds(1))) {
+                      work(t);
+                    }
+                    BooleanSupplier s = ctx::isCancelled;
+                  });
+                  g.tryGo(c -> work(Context.background()));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .addOutputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.time.Duration;
+            import java.util.function.BooleanSupplier;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> work(c));
+                  g.go(c -> {
+                    if (c.isCancelled()) return;
+                    try (CancellableContext t = c.withTimeout(Duration.ofSeconds(1))) {
+                      work(t);
+                    }
+                    BooleanSupplier s = c::isCancelled;
+                  });
+                  g.tryGo(c -> work(c));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest(TestMode.TEXT_MATCH);
+  }
+
+  @Test
+  void replacementFieldAndAnonymousTask() {
+    refactoring
+        .addInputLines("Work.java", WORK)
+        .expectUnchanged()
+        .addInputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              private final Context ctx;
+              A(Context ctx) { this.ctx = ctx; }
+              void run() throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> work(this.ctx));
+                  g.go(new Task() {
+                    @Override public void run(Context mine) {
+                      work(ctx);
+                    }
+                  });
+                  g.go(this::step);
+                  g.await();
+                }
+              }
+              private void step(Context stepCtx) {
+                work(ctx);
+              }
+            }
+            """)
+        .addOutputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              private final Context ctx;
+              A(Context ctx) { this.ctx = ctx; }
+              void run() throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> work(c));
+                  g.go(new Task() {
+                    @Override public void run(Context mine) {
+                      work(mine);
+                    }
+                  });
+                  g.go(this::step);
+                  g.await();
+                }
+              }
+              private void step(Context stepCtx) {
+                work(stepCtx);
+              }
+            }
+            """)
+        .doTest(TestMode.TEXT_MATCH);
+  }
+
+  @Test
+  void replacementNestedGroup() {
+    refactoring
+        .addInputLines("Work.java", WORK)
+        .expectUnchanged()
+        .addInputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup outer = TaskGroup.withContext(ctx)) {
+                  outer.go(c -> {
+                    try (TaskGroup inner = TaskGroup.withContext(c)) {
+                      inner.go(ic -> work(c));
+                      inner.await();
+                    }
+                  });
+                  outer.await();
+                }
+              }
+            }
+            """)
+        .addOutputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup outer = TaskGroup.withContext(ctx)) {
+                  outer.go(c -> {
+                    try (TaskGroup inner = TaskGroup.withContext(c)) {
+                      inner.go(ic -> work(ic));
+                      inner.await();
+                    }
+                  });
+                  outer.await();
+                }
+              }
+            }
+            """)
+        .doTest(TestMode.TEXT_MATCH);
+  }
+
+  @Test
+  void replacementNamesUnnamedParameter() {
+    refactoring
+        .addInputLines("Work.java", WORK)
+        .expectUnchanged()
+        .addInputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              void run(Context parent) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(parent)) {
+                  g.go(_ -> work(parent));
+                  g.go((Context _) -> work(parent));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .addOutputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              void run(Context parent) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(parent)) {
+                  g.go(ctx -> work(ctx));
+                  g.go((Context ctx) -> work(ctx));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest(TestMode.TEXT_MATCH);
+  }
+
+  @Test
+  void replacementRenamesShadowedParameter() {
+    refactoring
+        .addInputLines("Work.java", WORK)
+        .expectUnchanged()
+        .addInputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.function.UnaryOperator;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> {
+                    c.throwIfCancelled();
+                    UnaryOperator<String> f = new UnaryOperator<>() {
+                      @Override public String apply(String c) {
+                        work(ctx);
+                        return c;
+                      }
+                    };
+                    f.apply("x");
+                  });
+                  g.await();
+                }
+              }
+            }
+            """)
+        .addOutputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.function.UnaryOperator;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(taskCtx -> {
+                    taskCtx.throwIfCancelled();
+                    UnaryOperator<String> f = new UnaryOperator<>() {
+                      @Override public String apply(String c) {
+                        work(taskCtx);
+                        return c;
+                      }
+                    };
+                    f.apply("x");
+                  });
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest(TestMode.TEXT_MATCH);
+  }
+
+  @Test
+  void replacementNotOfferedWhenTaskContextDoesNotFit() {
+    refactoring
+        .addInputLines("Work.java", WORK)
+        .expectUnchanged()
+        .addInputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.time.Duration;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (CancellableContext t = ctx.withTimeout(Duration.ofSeconds(1));
+                    TaskGroup g = TaskGroup.withContext(t)) {
+                  g.go(c -> t.cancel());
+                  g.await();
+                }
+              }
+            }
+            """)
+        .expectUnchanged()
+        .doTest(TestMode.TEXT_MATCH);
+  }
+}
