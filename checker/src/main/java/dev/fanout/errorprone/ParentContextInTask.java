@@ -97,6 +97,32 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
         TaskGroupModel.groupParent(ASTHelpers.getReceiver(tree), goRoot, state);
     Set<Symbol> inside = TaskGroupModel.declaredIn(task.scope());
 
+    // Tasks that enclose this go/tryGo call. A task of the same group receives the same derived
+    // context, so its parameter is this task's context too; an enclosing group's context is an
+    // ancestor of this group's, and using it is the nested form of the mistake.
+    Symbol group = ASTHelpers.getSymbol(ASTHelpers.getReceiver(tree));
+    Set<Symbol> sameGroupContexts = new HashSet<>();
+    Set<Symbol> enclosingGroups = new HashSet<>();
+    Tree child = tree;
+    for (TreePath p = state.getPath().getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodInvocationTree
+          && ((MethodInvocationTree) leaf).getArguments().contains(child)
+          && TaskGroupModel.isTaskStart((MethodInvocationTree) leaf, state)) {
+        MethodInvocationTree start = (MethodInvocationTree) leaf;
+        Symbol enclosingGroup = ASTHelpers.getSymbol(ASTHelpers.getReceiver(start));
+        Optional<TaskBody> enclosing = TaskGroupModel.taskBody(start, state.withPath(p));
+        if (enclosingGroup != null && enclosing.isPresent()) {
+          if (enclosingGroup.equals(group)) {
+            sameGroupContexts.add(enclosing.get().contextSymbol());
+          } else {
+            enclosingGroups.add(enclosingGroup);
+          }
+        }
+      }
+      child = leaf;
+    }
+
     List<Finding> findings = new ArrayList<>();
     new TreePathScanner<Void, Void>() {
       @Override
@@ -109,6 +135,16 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
         if (TaskGroupModel.isBackgroundCall(node, state)) {
           findings.add(new Finding(getCurrentPath(), "Context.background()"));
           return null;
+        }
+        if (TaskGroupModel.isGroupContextCall(node, state)) {
+          Symbol owner = ASTHelpers.getSymbol(ASTHelpers.getReceiver(node));
+          if (owner != null && enclosingGroups.contains(owner)) {
+            findings.add(
+                new Finding(
+                    getCurrentPath(),
+                    "the context of the enclosing group '" + owner.getSimpleName() + "'"));
+            return null;
+          }
         }
         return super.visitMethodInvocation(node, unused);
       }
@@ -146,6 +182,7 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
         if (!(sym instanceof VarSymbol)
             || sym.equals(own)
             || inside.contains(sym)
+            || sameGroupContexts.contains(sym)
             || !TaskGroupModel.isContextType(sym.type, state)) {
           return;
         }

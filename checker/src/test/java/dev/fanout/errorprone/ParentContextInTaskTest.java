@@ -205,6 +205,32 @@ final class ParentContextInTaskTest {
   }
 
   @Test
+  void identificationNegativeTaskStartsSiblingInSameGroup() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  // Every task of g receives g's derived context: c is c2.
+                  g.go(c -> g.go(c2 -> work(c)));
+                  g.go(c -> {
+                    boolean started = g.tryGo(c2 -> work(c.withCancel()));
+                  });
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
   void identificationNegativeOtherContextTypes() {
     helper
         .addSourceLines(
@@ -528,6 +554,8 @@ final class ParentContextInTaskTest {
                       inner.go(ic -> work(c));
                       // BUG: Diagnostic contains: the context 'ctx' captured from the enclosing scope
                       inner.go(ic -> work(ctx));
+                      // BUG: Diagnostic contains: the context of the enclosing group 'outer' instead of its own context 'ic'
+                      inner.go(ic -> work(outer.context()));
                       inner.await();
                     }
                   });
@@ -559,6 +587,41 @@ final class ParentContextInTaskTest {
                     // BUG: Diagnostic contains: the context 'each' captured from the enclosing scope
                     g.go(c -> work(each));
                   }
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationPositiveInsideLocalClassesOfTheTask() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              static final Context ROOT = Context.background();
+              void run(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> {
+                    record Step() {
+                      // BUG: Diagnostic contains: the context in field 'ROOT'
+                      void run() { work(ROOT); }
+                    }
+                    new Step().run();
+                    new Runnable() {
+                      @Override public void run() {
+                        // BUG: Diagnostic contains: the group's parent context 'ctx'
+                        work(ctx);
+                      }
+                    }.run();
+                  });
                   g.await();
                 }
               }
@@ -805,6 +868,52 @@ final class ParentContextInTaskTest {
   }
 
   @Test
+  void replacementNamesUnnamedParameterOnceForSeveralUses() {
+    refactoring
+        .addInputLines("Work.java", WORK)
+        .expectUnchanged()
+        .addInputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              void run(Context parent, Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(parent)) {
+                  g.go(_ -> {
+                    parent.throwIfCancelled();
+                    work(parent);
+                    work(ctx);
+                  });
+                  g.await();
+                }
+              }
+            }
+            """)
+        .addOutputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              void run(Context parent, Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(parent)) {
+                  g.go(taskCtx -> {
+                    taskCtx.throwIfCancelled();
+                    work(taskCtx);
+                    work(taskCtx);
+                  });
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest(TestMode.TEXT_MATCH);
+  }
+
+  @Test
   void replacementRenamesShadowedParameter() {
     refactoring
         .addInputLines("Work.java", WORK)
@@ -875,10 +984,17 @@ final class ParentContextInTaskTest {
             import dev.fanout.*;
             import java.time.Duration;
             class A {
+              static final Context ROOT = Context.background();
               void run(Context ctx) throws Exception {
                 try (CancellableContext t = ctx.withTimeout(Duration.ofSeconds(1));
                     TaskGroup g = TaskGroup.withContext(t)) {
                   g.go(c -> t.cancel());
+                  g.go(c -> {
+                    record Step() {
+                      void run() { work(ROOT); }
+                    }
+                    new Step().run();
+                  });
                   g.await();
                 }
               }
