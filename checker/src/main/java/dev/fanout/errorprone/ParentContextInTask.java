@@ -15,6 +15,7 @@ import com.google.errorprone.util.ASTHelpers;
 import com.google.errorprone.util.FindIdentifiers;
 import com.google.errorprone.util.TargetType;
 import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
@@ -136,6 +137,12 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
           findings.add(new Finding(getCurrentPath(), "Context.background()"));
           return null;
         }
+        if (TaskGroupModel.isCancellation(node, state)) {
+          // Cancelling a context (a "first result wins" task stopping its siblings through the
+          // group's parent) acts on that context; it does not do the task's work under it.
+          scan(node.getArguments(), null);
+          return null;
+        }
         if (TaskGroupModel.isGroupContextCall(node, state)) {
           Symbol owner = ASTHelpers.getSymbol(ASTHelpers.getReceiver(node));
           if (owner != null && enclosingGroups.contains(owner)) {
@@ -160,6 +167,20 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
         }
         scan(node.getExpression(), null);
         return null;
+      }
+
+      @Override
+      public Void visitBinary(BinaryTree node, Void unused) {
+        // Comparing contexts by identity does no work under either of them.
+        if (node.getKind() == Tree.Kind.EQUAL_TO || node.getKind() == Tree.Kind.NOT_EQUAL_TO) {
+          for (ExpressionTree operand : List.of(node.getLeftOperand(), node.getRightOperand())) {
+            if (!TaskGroupModel.isVariableReference(TaskGroupModel.strip(operand))) {
+              scan(operand, null);
+            }
+          }
+          return null;
+        }
+        return super.visitBinary(node, unused);
       }
 
       @Override

@@ -57,6 +57,11 @@ public final class TaskGroupModel {
   static final String WITH_DEADLINE = "withDeadline";
   static final String BACKGROUND = "background";
 
+  /** {@code CancellableContext} methods that cancel it. */
+  static final String CANCEL = "cancel";
+
+  static final String CLOSE = "close";
+
   /** The name of {@code Task}'s single method. */
   static final String TASK_RUN = "run";
 
@@ -79,6 +84,11 @@ public final class TaskGroupModel {
       instanceMethod()
           .onDescendantOf(FanoutApi.CONTEXT)
           .namedAnyOf(WITH_CANCEL, WITH_TIMEOUT, WITH_DEADLINE);
+
+  private static final Matcher<ExpressionTree> CANCELLATION =
+      instanceMethod()
+          .onDescendantOf(FanoutApi.CANCELLABLE_CONTEXT)
+          .namedAnyOf(CANCEL, CLOSE);
 
   // ---------------------------------------------------------------- groups and tasks
 
@@ -146,6 +156,14 @@ public final class TaskGroupModel {
   /** Whether {@code tree} is {@code Context.background()}. */
   public static boolean isBackgroundCall(ExpressionTree tree, VisitorState state) {
     return tree instanceof MethodInvocationTree && BACKGROUND_CALL.matches(tree, state);
+  }
+
+  /**
+   * Whether {@code tree} is {@code x.cancel()}, {@code x.cancel(cause)} or {@code x.close()} on a
+   * CancellableContext: an action on that context, not work done under it.
+   */
+  public static boolean isCancellation(ExpressionTree tree, VisitorState state) {
+    return tree instanceof MethodInvocationTree && CANCELLATION.matches(tree, state);
   }
 
   /**

@@ -231,6 +231,64 @@ final class ParentContextInTaskTest {
   }
 
   @Test
+  void identificationNegativeCancellingOrComparingIsNotAUse() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
+              void firstWins(Context ctx, List<String> mirrors) throws Exception {
+                try (CancellableContext stop = ctx.withCancel();
+                    TaskGroup g = TaskGroup.withContext(stop)) {
+                  for (String m : mirrors) {
+                    g.go(c -> {
+                      work(c, m);
+                      stop.cancel();
+                      stop.cancel(new IllegalStateException("done"));
+                      stop.close();
+                      if (c == ctx || c != stop) return;
+                    });
+                  }
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeTaskShapesNotModelled() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              void run(Context ctx, boolean fast) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  // Known limitation, documented: a task held in a variable, or chosen by a
+                  // conditional, is not followed.
+                  Task t = c -> work(ctx);
+                  g.go(t);
+                  g.go(fast ? c -> work(ctx) : c -> work(c));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
   void identificationNegativeOtherContextTypes() {
     helper
         .addSourceLines(
@@ -413,6 +471,11 @@ final class ParentContextInTaskTest {
                   });
                   // BUG: Diagnostic contains: the context 'bounded' captured from the enclosing scope
                   g.go(c -> work(bounded));
+                  g.go(c -> {
+                    // BUG: Diagnostic contains: the context 'bounded' captured from the enclosing scope
+                    CancellableContext keep = bounded;
+                    work(keep);
+                  });
                   g.await();
                 }
               }
@@ -988,7 +1051,10 @@ final class ParentContextInTaskTest {
               void run(Context ctx) throws Exception {
                 try (CancellableContext t = ctx.withTimeout(Duration.ofSeconds(1));
                     TaskGroup g = TaskGroup.withContext(t)) {
-                  g.go(c -> t.cancel());
+                  g.go(c -> {
+                    CancellableContext keep = t;
+                    work(keep);
+                  });
                   g.go(c -> {
                     record Step() {
                       void run() { work(ROOT); }
