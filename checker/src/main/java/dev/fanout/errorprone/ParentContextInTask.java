@@ -93,15 +93,19 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
       return List.of(); // the method's body was already checked for an earlier go/tryGo
     }
 
-    Tree goRoot = TaskGroupModel.searchRootFor(own, state.getPath());
+    Symbol group = ASTHelpers.getSymbol(ASTHelpers.getReceiver(tree));
     Optional<ExpressionTree> parent =
-        TaskGroupModel.groupParent(ASTHelpers.getReceiver(tree), goRoot, state);
+        TaskGroupModel.groupParent(
+            ASTHelpers.getReceiver(tree),
+            group == null
+                ? state.getPath().getCompilationUnit()
+                : TaskGroupModel.searchRootFor(group, state.getPath()),
+            state);
     Set<Symbol> inside = TaskGroupModel.declaredIn(task.scope());
 
     // Tasks that enclose this go/tryGo call. A task of the same group receives the same derived
     // context, so its parameter is this task's context too; an enclosing group's context is an
     // ancestor of this group's, and using it is the nested form of the mistake.
-    Symbol group = ASTHelpers.getSymbol(ASTHelpers.getReceiver(tree));
     Set<Symbol> sameGroupContexts = new HashSet<>();
     Set<Symbol> enclosingGroups = new HashSet<>();
     Tree child = tree;

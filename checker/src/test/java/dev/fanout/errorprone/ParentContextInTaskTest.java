@@ -599,6 +599,48 @@ final class ParentContextInTaskTest {
   }
 
   @Test
+  void identificationPositiveGroupHeldInField() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A implements AutoCloseable {
+              private final Context parent;
+              private final TaskGroup group;
+              A(Context parent) {
+                this.parent = parent;
+                this.group = TaskGroup.builder().limit(4).open(parent);
+              }
+              void submit(String item) {
+                // BUG: Diagnostic contains: the context in field 'parent'
+                group.go(c -> work(parent, item));
+              }
+              @Override public void close() { group.close(); }
+            }
+            """)
+        .addSourceLines(
+            "B.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class B {
+              private final Context root = Context.background().withCancel();
+              private final TaskGroup group = TaskGroup.withContext(root);
+              void submit(String item) {
+                // BUG: Diagnostic contains: the group's parent context 'root'
+                group.go(c -> work(root, item));
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
   void identificationPositiveNestedGroups() {
     helper
         .addSourceLines("Work.java", WORK)
