@@ -221,6 +221,9 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
 
     List<Description> descriptions = new ArrayList<>();
     for (Finding f : findings) {
+      if (suppressedAt(f.path(), state)) {
+        continue;
+      }
       ExpressionTree offending = (ExpressionTree) f.path().getLeaf();
       Description.Builder description =
           buildDescription(offending)
@@ -237,6 +240,22 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
   }
 
   private record Finding(TreePath path, String what) {}
+
+  /**
+   * Whether a declaration enclosing {@code path} suppresses this check. Error Prone itself only
+   * honours suppressions that enclose the go/tryGo call where the check runs; this lets a local
+   * variable inside the task, or the method a reference names, carry the suppression too.
+   */
+  private boolean suppressedAt(TreePath path, VisitorState state) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if ((leaf instanceof VariableTree || leaf instanceof MethodTree || leaf instanceof ClassTree)
+          && isSuppressed(leaf, state)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   private static String describe(
       Symbol sym, Optional<ExpressionTree> parent, Tree root, VisitorState state) {

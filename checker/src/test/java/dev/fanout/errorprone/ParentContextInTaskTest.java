@@ -289,6 +289,45 @@ final class ParentContextInTaskTest {
   }
 
   @Test
+  void identificationNegativeSuppressed() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            class A {
+              private final Context ctx = Context.background();
+              void run(Context parent) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(parent)) {
+                  g.go(c -> {
+                    work(c);
+                    // Audit records must be written even when the group is cancelled.
+                    @SuppressWarnings("ParentContextInTask")
+                    Context detached = Context.background();
+                    work(detached);
+                  });
+                  g.go(this::step);
+                  g.await();
+                }
+              }
+              @SuppressWarnings("ParentContextInTask")
+              void whole(Context parent) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(parent)) {
+                  g.go(c -> work(parent));
+                  g.await();
+                }
+              }
+              @SuppressWarnings("ParentContextInTask")
+              private void step(Context c) { work(ctx); }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
   void identificationNegativeOtherContextTypes() {
     helper
         .addSourceLines(
