@@ -13,7 +13,6 @@ import com.google.errorprone.fixes.SuggestedFixes;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.util.ASTHelpers;
 import com.google.errorprone.util.FindIdentifiers;
-import com.google.errorprone.util.TargetType;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.ClassTree;
@@ -23,6 +22,8 @@ import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
@@ -64,8 +65,9 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
     List<Description> found;
     try {
       found = check(tree, state);
-    } catch (RuntimeException unexpected) {
-      // An unexpected tree shape or a symbol javac could not complete: never break the build.
+    } catch (RuntimeException | LinkageError unexpected) {
+      // An unexpected tree shape, a symbol javac could not complete, or an Error Prone whose API
+      // differs from the one this check was built against: never break the build.
       return Description.NO_MATCH;
     }
     for (Description d : found) {
@@ -505,9 +507,61 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
       Symbol member = ASTHelpers.getSymbol(parentTree);
       return member != null && ASTHelpers.isSubtype(context, member.owner.type, state);
     }
-    TargetType target = ASTHelpers.targetType(state.withPath(path));
-    return target != null
-        && target.type() != null
-        && ASTHelpers.isSubtype(context, target.type(), state);
+    Type expected = expectedType(offending, path, state);
+    return expected != null && ASTHelpers.isSubtype(context, expected, state);
+  }
+
+  /**
+   * The type the place of {@code expr} demands, for the places where a context commonly stands:
+   * a variable's initialiser, the right-hand side of an assignment, a method or constructor
+   * argument. Null elsewhere. (Written out rather than taken from Error Prone's {@code
+   * targetType}, whose result type moved between Error Prone versions.)
+   */
+  private static Type expectedType(ExpressionTree expr, TreePath path, VisitorState state) {
+    Tree child = expr;
+    TreePath p = path.getParentPath();
+    while (p != null && p.getLeaf() instanceof ParenthesizedTree) {
+      child = p.getLeaf();
+      p = p.getParentPath();
+    }
+    if (p == null) {
+      return null;
+    }
+    Tree parent = p.getLeaf();
+    if (parent instanceof VariableTree && ((VariableTree) parent).getInitializer() == child) {
+      return ASTHelpers.hasImplicitType((VariableTree) parent, state)
+          ? null
+          : ASTHelpers.getType(((VariableTree) parent).getType());
+    }
+    if (parent instanceof AssignmentTree && ((AssignmentTree) parent).getExpression() == child) {
+      return ASTHelpers.getType(((AssignmentTree) parent).getVariable());
+    }
+    List<? extends ExpressionTree> args;
+    Symbol callee;
+    if (parent instanceof MethodInvocationTree) {
+      args = ((MethodInvocationTree) parent).getArguments();
+      callee = ASTHelpers.getSymbol((MethodInvocationTree) parent);
+    } else if (parent instanceof NewClassTree) {
+      args = ((NewClassTree) parent).getArguments();
+      callee = ASTHelpers.getSymbol((NewClassTree) parent);
+    } else {
+      return null;
+    }
+    int index = args.indexOf(child);
+    if (index < 0 || !(callee instanceof MethodSymbol)) {
+      return null;
+    }
+    List<VarSymbol> params = ((MethodSymbol) callee).getParameters();
+    if (params.isEmpty()) {
+      return null;
+    }
+    if (((MethodSymbol) callee).isVarArgs() && index >= params.size() - 1) {
+      Type last = params.get(params.size() - 1).type;
+      Type element = state.getTypes().elemtype(last);
+      // Passed as the array itself, or as one element.
+      Type argType = ASTHelpers.getType(child);
+      return argType != null && state.getTypes().isArray(argType) ? last : element;
+    }
+    return index < params.size() ? params.get(index).type : null;
   }
 }

@@ -1116,6 +1116,58 @@ final class ParentContextInTaskTest {
   }
 
   @Test
+  void replacementCancellableParentWhereAContextFits() {
+    refactoring
+        .addInputLines("Work.java", WORK)
+        .expectUnchanged()
+        .addInputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.time.Duration;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (CancellableContext t = ctx.withTimeout(Duration.ofSeconds(1));
+                    TaskGroup g = TaskGroup.withContext(t)) {
+                  g.go(c -> work((t), "item"));
+                  g.go(c -> t.throwIfCancelled());
+                  g.go(c -> {
+                    Context local = t;
+                    work(local);
+                  });
+                  g.await();
+                }
+              }
+            }
+            """)
+        .addOutputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.time.Duration;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (CancellableContext t = ctx.withTimeout(Duration.ofSeconds(1));
+                    TaskGroup g = TaskGroup.withContext(t)) {
+                  g.go(c -> work((c), "item"));
+                  g.go(c -> c.throwIfCancelled());
+                  g.go(c -> {
+                    Context local = c;
+                    work(local);
+                  });
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest(TestMode.TEXT_MATCH);
+  }
+
+  @Test
   void replacementNotOfferedWhenTaskContextDoesNotFit() {
     refactoring
         .addInputLines("Work.java", WORK)
