@@ -397,6 +397,51 @@ final class ParentContextInTaskTest {
         .doTest();
   }
 
+  @Test
+  void identificationNegativeUnusualPlacesAndShapes() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.function.Consumer;
+            class A {
+              static {
+                try (TaskGroup g = TaskGroup.withContext(Context.background())) {
+                  g.go(c -> work(c));
+                } 
+              }
+              private final Consumer<TaskGroup> starter = g -> g.go(c -> work(c));
+              interface Spawner {
+                default void spawn(TaskGroup g, int n) {
+                  g.go(c -> {
+                    String kind = switch (n) {
+                      case 0 -> { work(c); yield "zero"; }
+                      default -> "more";
+                    };
+                  });
+                }
+              }
+              static final class Step {
+                Step(Context mine) { work(mine); }
+              }
+              void run(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(Step::new);
+                  g.go(((c -> work(c))));
+                  g.go((Task) c -> work(c));
+                  starter.accept(g);
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
   // ================================================================ identification: positives
 
   @Test
