@@ -18,7 +18,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -106,14 +105,15 @@ public final class TaskGroup implements AutoCloseable {
   /** How often an idle worker looks for more work before it parks. */
   private static final int LINGER_SPINS = 64;
 
-  /** How long a parked idle worker waits for more work before its thread ends. */
-  private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** How often a submitter at the limit looks for a free slot before it parks. */
+  private static final int ACQUIRE_SPINS = 64;
 
   private static final ThreadLocal<TaskGroup> CURRENT = new ThreadLocal<>();
 
   private static final VarHandle IN_FLIGHT;
   private static final VarHandle WORKERS;
   private static final VarHandle ALIVE;
+  private static final VarHandle SPINNING;
   private static final VarHandle SEQ;
 
   static {
@@ -122,6 +122,7 @@ public final class TaskGroup implements AutoCloseable {
       IN_FLIGHT = l.findVarHandle(TaskGroup.class, "inFlight", int.class);
       WORKERS = l.findVarHandle(TaskGroup.class, "workers", int.class);
       ALIVE = l.findVarHandle(TaskGroup.class, "alive", int.class);
+      SPINNING = l.findVarHandle(TaskGroup.class, "spinning", int.class);
       SEQ = l.findVarHandle(TaskGroup.class, "seq", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -142,6 +143,7 @@ public final class TaskGroup implements AutoCloseable {
   private volatile int inFlight; // accepted, not finished: queued + running
   private volatile int workers; // workers that will look at the queue again
   private volatile int alive; // worker threads that have not finished their run()
+  private volatile int spinning; // idle workers polling the queue before they park
   private volatile long seq; // submission order
   private volatile int waiters; // threads blocked on `changed`; written under lock
   private volatile int phase = OPEN;
@@ -414,10 +416,18 @@ public final class TaskGroup implements AutoCloseable {
 
   /** Blocks for a slot. False if the group was cancelled or this thread interrupted meanwhile. */
   private boolean acquire() {
-    for (int spin = 0; spin < 32; spin++) {
-      Thread.onSpinWait();
+    // Slots free up within microseconds when tasks are short; parking costs more than that.
+    for (int spin = 0; spin < ACQUIRE_SPINS; spin++) {
+      if ((spin & 7) == 7) {
+        Thread.yield();
+      } else {
+        Thread.onSpinWait();
+      }
       if (tryAcquire()) {
         return true;
+      }
+      if (ctx.isCancelled()) {
+        return false;
       }
     }
     lock.lock();
@@ -451,9 +461,16 @@ public final class TaskGroup implements AutoCloseable {
       checkOpen("go");
     }
     queue.offer(e);
-    // Wake a parked worker if there is one; a ticket it withdrew is skipped.
+    // A spinning worker will take the entry; it passes the signal on if more are waiting.
+    if (spinning == 0) {
+      signalWork();
+    }
+  }
+
+  /** Gets a worker to the queue: wakes a parked one, or starts one if there are too few. */
+  private void signalWork() {
     for (IdleTicket t; (t = idle.poll()) != null; ) {
-      if (t.take()) {
+      if (t.take()) { // a ticket its worker withdrew is skipped
         LockSupport.unpark(t.thread);
         return;
       }
@@ -461,6 +478,18 @@ public final class TaskGroup implements AutoCloseable {
     int w = workers;
     if (w < inFlight && w < limit) {
       spawnWorker();
+    }
+  }
+
+  /**
+   * Called by a worker that just took an entry after being idle. A submitter that saw this worker
+   * spinning did not signal; if entries remain and nobody else spins, someone must. (The submitter
+   * offers, then reads {@code spinning}; the worker stops spinning, then reads the queue: one of
+   * them sees the other.)
+   */
+  private void foundWork() {
+    if (spinning == 0 && queue.peek() != null) {
+      signalWork();
     }
   }
 
@@ -542,18 +571,24 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   private Entry linger() {
+    SPINNING.getAndAdd(this, 1);
+    Entry e = null;
     for (int i = 0; i < LINGER_SPINS && !ctx.isCancelled(); i++) {
-      if ((i & 7) == 7) {
+      if ((i & 15) == 15) {
         Thread.yield();
       } else {
         Thread.onSpinWait();
       }
-      Entry e = queue.poll();
+      e = queue.poll();
       if (e != null) {
-        return e;
+        break;
       }
     }
-    return null;
+    SPINNING.getAndAdd(this, -1);
+    if (e != null) {
+      foundWork();
+    }
+    return e;
   }
 
   /**
@@ -565,28 +600,28 @@ public final class TaskGroup implements AutoCloseable {
   private Entry park(Worker me) {
     IdleTicket ticket = new IdleTicket(me.thread);
     idle.offer(ticket);
-    long deadline = System.nanoTime() + KEEP_ALIVE_NANOS;
     for (; ; ) {
       Entry e = queue.poll();
       if (e != null) {
         ticket.withdraw();
+        foundWork();
         return e;
       }
       if (ticket.taken()) {
         // Our submitter's entry went to another worker: park again with a fresh ticket.
         ticket = new IdleTicket(me.thread);
         idle.offer(ticket);
-        deadline = System.nanoTime() + KEEP_ALIVE_NANOS;
         continue;
       }
-      long left = deadline - System.nanoTime();
-      if (left <= 0 || ctx.isCancelled()) {
+      if (ctx.isCancelled()) {
         if (ticket.withdraw()) {
           return null;
         }
         continue; // a submitter took the ticket just now: look at the queue once more
       }
-      LockSupport.parkNanos(this, left);
+      // Untimed: an idle worker stays until work comes or the group ends (which cancels the
+      // context and unparks every idle worker). A timed park costs a timer per wait.
+      LockSupport.park(this);
     }
   }
 
@@ -867,7 +902,7 @@ public final class TaskGroup implements AutoCloseable {
           Thread.onSpinWait();
         }
       }
-      if (ownsThread || delivered) {
+      if ((ownsThread || delivered) && thread.isInterrupted()) {
         Thread.interrupted();
       }
       state = IDLE;
