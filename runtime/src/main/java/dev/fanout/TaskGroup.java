@@ -327,7 +327,9 @@ public final class TaskGroup implements AutoCloseable {
    * <p>If {@code await} was never reached and a task failed, the failure is thrown here, so it is
    * not lost (in try-with-resources it is suppressed into the exception that ended the block).
    *
-   * @throws TaskFailedException, Error as {@link #await()} does, only for failures not reported
+   * @throws TaskFailedException as {@link #await()} does, for failures {@code await} did not
+   *     report
+   * @throws Error the first {@link Error} a task threw, if {@code await} did not report it
    * @throws IllegalStateException if called from a task of this group
    */
   @Override
