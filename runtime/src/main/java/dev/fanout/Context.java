@@ -107,8 +107,9 @@ public sealed interface Context permits Contexts.Background, CancellableContext 
   /** A callback registered with {@link Context#onCancel}. */
   interface Registration {
     /**
-     * Removes the callback. Returns {@code true} if this call stopped it from ever running,
-     * {@code false} if it has already run (or started running) or was already removed.
+     * Removes the callback. Returns {@code true} if this call stopped it from ever running, {@code
+     * false} if it was already removed or the context has been cancelled (the callback has run,
+     * or is about to run on the cancelling thread).
      */
     boolean remove();
   }

@@ -22,13 +22,18 @@ final class Contexts {
       Node p = (Node) parent;
       child.parentRegistration = p.onCancel(() -> child.cancel(p.cause()));
     }
-    if (effective != null && (deadline == null || !effective.equals(deadline))) {
-      // The parent's deadline is the earlier one: the parent's own cancellation covers it.
+    if (effective == null || child.isCancelled()) {
       return child;
     }
-    if (effective != null) {
-      child.armTimer(effective);
+    if (!effective.equals(deadline)) {
+      // The parent's deadline is the earlier one: the parent's timer covers it, unless it is
+      // already due and has simply not fired yet.
+      if (!effective.isAfter(Instant.now())) {
+        child.cancel(new DeadlineExceededException(effective));
+      }
+      return child;
     }
+    child.armTimer(effective);
     return child;
   }
 
@@ -280,7 +285,11 @@ final class Contexts {
       }
       if (thrown != null) {
         Thread self = Thread.currentThread();
-        self.getUncaughtExceptionHandler().uncaughtException(self, thrown);
+        try {
+          self.getUncaughtExceptionHandler().uncaughtException(self, thrown);
+        } catch (Throwable ignored) {
+          // A handler that throws must not turn a cancel into a failure of the canceller.
+        }
       }
     }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -73,26 +74,33 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Memory visibility</h2>
  *
- * Every action of a task happens-before {@link #await()} (or {@link #close()}) returns, however
- * it returns. That is what makes the pattern {@code results[i] = ...} in tasks, read after {@code
- * await}, correct without further synchronisation. Actions of the thread that calls {@link #go}
- * before the call happen-before the task runs.
+ * Every action of a task happens-before {@link #await()} returns, normally or by throwing a
+ * task's failure or {@link ContextCancelledException}, and before {@link #close()} returns. That
+ * is what makes the pattern {@code results[i] = ...} in tasks, read after {@code await},
+ * correct without further synchronisation. (When {@code await} throws {@link
+ * InterruptedException}, tasks may still be running; {@code close} waits for them.) Actions of
+ * the thread that calls {@link #go} before the call happen-before the task runs.
  *
  * <h2>Threads</h2>
  *
  * Tasks run on virtual threads where the JVM has them (Java 21+) and on daemon platform threads
  * otherwise, unless {@linkplain Builder#threadFactory a thread factory} or {@linkplain
- * Builder#executor an executor} is supplied. A worker thread runs queued tasks one after another
- * and ends when there are none, so the group holds at most {@code limit} threads. After {@link
- * #close()} returns, no task of the group is running and none will start.
+ * Builder#executor an executor} is supplied. A worker runs queued tasks one after another; when
+ * there are none it parks for up to a second in case more come (on a supplied executor it gives
+ * the thread back at once), then ends. The group has at most {@code limit} workers (a worker on
+ * its way out may overlap its replacement for a moment). After {@link #close()} returns, no task
+ * of the group is running, none will start, and every worker has ended.
  *
  * <h2>Misuse</h2>
  *
  * {@code go}, {@code tryGo} and {@code setLimit} after {@code await} or {@code close} throw {@link
  * IllegalStateException}, except that tasks may call {@code go} on their own group while another
  * thread waits in {@code await}. {@code await} and {@code close} from a task of the same group
- * throw {@link IllegalStateException} (they would wait for themselves). Null tasks throw {@link
- * NullPointerException}. All methods are safe to call from any thread.
+ * throw {@link IllegalStateException} (they would wait for themselves), and so does a second
+ * {@code await}. Null tasks throw {@link NullPointerException}. All methods may be called from any
+ * thread; {@code setLimit} belongs before the first {@code go} (it is not atomic with a {@code go}
+ * racing it from another thread), and a {@code go} from another thread racing {@code close} may
+ * briefly start a worker that finds nothing to run.
  */
 public final class TaskGroup implements AutoCloseable {
 
@@ -104,6 +112,9 @@ public final class TaskGroup implements AutoCloseable {
 
   /** How often an idle worker looks for more work before it parks. */
   private static final int LINGER_SPINS = 64;
+
+  /** How long a parked idle worker waits for more work before its thread ends. */
+  private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** How often a submitter at the limit looks for a free slot before it parks. */
   private static final int ACQUIRE_SPINS = 64;
@@ -131,6 +142,7 @@ public final class TaskGroup implements AutoCloseable {
 
   private final CancellableContext ctx;
   private final Spawner spawner;
+  private final boolean parks; // idle workers park; not on a caller's executor (its threads are its own)
   private final boolean collectAll;
   private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
   private final Set<Worker> running = ConcurrentHashMap.newKeySet();
@@ -149,12 +161,14 @@ public final class TaskGroup implements AutoCloseable {
   private volatile int phase = OPEN;
   private volatile boolean incomplete; // work skipped or abandoned because of cancellation
   private boolean reported; // failures thrown by await or close; guarded by lock
+  private boolean awaiting; // a thread is in await; guarded by lock
 
   private TaskGroup(Context parent, Builder b) {
     this.ctx = Objects.requireNonNull(parent, "parent").withCancel();
     this.limit = b.limit;
     this.collectAll = b.collectAll;
     this.spawner = b.spawner();
+    this.parks = b.executor == null;
     ctx.onCancel(this::onCancelled);
   }
 
@@ -224,6 +238,9 @@ public final class TaskGroup implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+    for (IdleTicket t : idle) {
+      LockSupport.unpark(t.thread); // idle workers beyond the new limit leave
+    }
   }
 
   /**
@@ -292,31 +309,52 @@ public final class TaskGroup implements AutoCloseable {
    *     suppressed
    * @throws ContextCancelledException if no task failed but the group was cancelled from outside
    *     (its parent, a deadline) before all work was done; the cause is the context's cause
-   * @throws InterruptedException if this thread was interrupted while waiting; the group is then
-   *     cancelled, and {@link #close()} waits for its tasks
-   * @throws IllegalStateException if called from a task of this group, or after await or close
+   * @throws InterruptedException if this thread was interrupted before or while waiting; the
+   *     group is then cancelled, and {@link #close()} waits for its tasks
+   * @throws IllegalStateException if called from a task of this group, after await returned or
+   *     close, or while another thread is in await
    */
   public void await() throws InterruptedException {
     if (CURRENT.get() == this) {
       throw new IllegalStateException("await called from a task of the same group");
     }
-    if (phase != OPEN) {
-      throw new IllegalStateException("await called twice, or after close");
+    lock.lock();
+    try {
+      if (phase != OPEN || awaiting) {
+        throw new IllegalStateException(
+            "await called twice, concurrently, or after close on " + this);
+      }
+      awaiting = true;
+    } finally {
+      lock.unlock();
     }
     try {
+      if (Thread.interrupted()) {
+        throw new InterruptedException("interrupted before await");
+      }
       waitForTasks(true);
     } catch (InterruptedException e) {
       ctx.cancel(e);
       throw e;
+    } finally {
+      awaiting = false;
     }
     ctx.cancel(Contexts.cancelled("task group finished"));
+    if (claimReport()) {
+      throwOutcome(true);
+    }
+  }
+
+  /** True exactly once: for the first of await and close to report the outcome. */
+  private boolean claimReport() {
     lock.lock();
     try {
+      boolean first = !reported;
       reported = true;
+      return first;
     } finally {
       lock.unlock();
     }
-    throwOutcome(true);
   }
 
   /**
@@ -350,22 +388,19 @@ public final class TaskGroup implements AutoCloseable {
         interrupted = true;
       }
     }
-    boolean report;
     lock.lock();
     try {
       if (phase == CLOSED) {
         return;
       }
       phase = CLOSED;
-      report = !reported;
-      reported = true;
     } finally {
       lock.unlock();
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
     }
-    if (report) {
+    if (claimReport()) {
       throwOutcome(false);
     }
   }
@@ -432,6 +467,7 @@ public final class TaskGroup implements AutoCloseable {
         return false;
       }
     }
+    InterruptedException interrupted = null;
     lock.lock();
     try {
       waiters++;
@@ -447,13 +483,18 @@ public final class TaskGroup implements AutoCloseable {
         waiters--;
       }
     } catch (InterruptedException e) {
-      ctx.cancel(e);
-      Thread.currentThread().interrupt();
+      interrupted = e;
       return false;
     } finally {
       lock.unlock();
+      if (interrupted != null) {
+        // Outside the lock: cancelling runs callbacks, which must not run under it.
+        ctx.cancel(interrupted);
+        Thread.currentThread().interrupt();
+      }
     }
   }
+
 
   private void submit(Task task) {
     Entry e = new Entry(task, (long) SEQ.getAndAdd(this, 1L));
@@ -506,12 +547,19 @@ public final class TaskGroup implements AutoCloseable {
       }
     }
     ALIVE.getAndAdd(this, 1);
+    boolean[] started = {false};
     try {
       Thread submitter = Thread.currentThread();
-      spawner.start(() -> work(submitter));
+      spawner.start(
+          () -> {
+            started[0] = true;
+            work(submitter);
+          });
     } catch (Throwable t) {
-      WORKERS.getAndAdd(this, -1);
-      ALIVE.getAndAdd(this, -1);
+      if (!started[0]) { // else the worker ran (inline) and did its own accounting
+        WORKERS.getAndAdd(this, -1);
+        ALIVE.getAndAdd(this, -1);
+      }
       // Nothing can run the queued tasks if no thread can be had: fail the group.
       synchronized (failures) {
         failures.add(new Failure(-1, t));
@@ -538,14 +586,19 @@ public final class TaskGroup implements AutoCloseable {
     TaskGroup outer = CURRENT.get();
     CURRENT.set(this);
     boolean inline = Thread.currentThread() == submitter;
-    Worker me = new Worker(Thread.currentThread(), !inline);
+    Worker me =
+        new Worker(
+            Thread.currentThread(),
+            !inline ? Worker.OWN_THREAD : outer == this ? Worker.NESTED : Worker.CALLER_THREAD);
     running.add(me);
     try {
       for (; ; ) {
         Entry e = queue.poll();
-        if (e == null && !inline) {
+        if (e != null) {
+          foundWork();
+        } else if (!inline) {
           e = linger();
-          if (e == null) {
+          if (e == null && parks) {
             e = park(me);
           }
         }
@@ -594,18 +647,22 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   /**
-   * Parks until a submitter hands this worker work, the group is cancelled, or the keep-alive
-   * passes. Returns an entry to run, or null to leave. The ticket protocol: the worker offers a
-   * ticket and then looks at the queue; a submitter offers its entry and then takes a ticket. Each
-   * side writes before it reads, so at least one sees the other and no entry is stranded.
+   * Parks until a submitter hands this worker work, the group is cancelled, the keep-alive passes,
+   * or the limit was lowered below the number of workers. Returns an entry to run, or null to
+   * leave. The ticket protocol: the worker offers a ticket and then looks at the queue; a
+   * submitter offers its entry and then takes a ticket. Each side writes before it reads, so at
+   * least one sees the other and no entry is stranded.
    */
   private Entry park(Worker me) {
     IdleTicket ticket = new IdleTicket(me.thread);
     idle.offer(ticket);
+    long deadline = System.nanoTime() + KEEP_ALIVE_NANOS;
     for (; ; ) {
       Entry e = queue.poll();
       if (e != null) {
-        ticket.withdraw();
+        if (ticket.withdraw()) {
+          idle.remove(ticket); // no stale tickets pile up
+        }
         foundWork();
         return e;
       }
@@ -613,19 +670,21 @@ public final class TaskGroup implements AutoCloseable {
         // Our submitter's entry went to another worker: park again with a fresh ticket.
         ticket = new IdleTicket(me.thread);
         idle.offer(ticket);
+        deadline = System.nanoTime() + KEEP_ALIVE_NANOS;
         continue;
       }
-      if (ctx.isCancelled()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || ctx.isCancelled() || workers > limit) {
         if (ticket.withdraw()) {
+          idle.remove(ticket);
           return null;
         }
         continue; // a submitter took the ticket just now: look at the queue once more
       }
-      // Untimed: an idle worker stays until work comes or the group ends (which cancels the
-      // context and unparks every idle worker). A timed park costs a timer per wait.
-      LockSupport.park(this);
+      LockSupport.parkNanos(this, left);
     }
   }
+
 
   private boolean rejoin() {
     for (; ; ) {
@@ -651,12 +710,15 @@ public final class TaskGroup implements AutoCloseable {
       }
     }
     me.finish();
-    if (failure != null) {
-      fail(e.seq, failure);
-    } else if (skipped) {
-      incomplete = true;
+    try {
+      if (failure != null) {
+        fail(e.seq, failure);
+      } else if (skipped) {
+        incomplete = true;
+      }
+    } finally {
+      release(); // even if recording the failure threw: await must not wait for this entry
     }
-    release();
   }
 
   private void runInline(Task task, long order) {
@@ -744,7 +806,7 @@ public final class TaskGroup implements AutoCloseable {
               changed.awaitUninterruptibly();
             }
           }
-          if (interruptible) {
+          if (interruptible && phase == OPEN) {
             phase = ENDED;
             if (inFlight != 0) {
               continue; // a go raced with us and got in; wait for it too
@@ -879,13 +941,20 @@ public final class TaskGroup implements AutoCloseable {
       }
     }
 
+    /** A thread of the group's own, or an executor's: the task's interrupt ends with it. */
+    static final int OWN_THREAD = 0;
+    /** The submitting thread, running the worker inline: clear only what the group delivered. */
+    static final int CALLER_THREAD = 1;
+    /** Inline inside a task of the same group: that task's interrupt is ours too; never clear. */
+    static final int NESTED = 2;
+
     final Thread thread;
-    private final boolean ownsThread;
+    private final int mode;
     private volatile int state;
 
-    Worker(Thread thread, boolean ownsThread) {
+    Worker(Thread thread, int mode) {
       this.thread = thread;
-      this.ownsThread = ownsThread;
+      this.mode = mode;
     }
 
     void start() {
@@ -904,8 +973,13 @@ public final class TaskGroup implements AutoCloseable {
           Thread.onSpinWait();
         }
       }
-      if ((ownsThread || delivered) && thread.isInterrupted()) {
+      boolean clear = mode == OWN_THREAD || (mode == CALLER_THREAD && delivered);
+      if (clear && thread.isInterrupted()) {
         Thread.interrupted();
+      } else if (mode == NESTED && delivered) {
+        // The enclosing task belongs to the same cancelled group: if the nested task consumed
+        // the interrupt (a caught InterruptedException), the enclosing task must still get it.
+        thread.interrupt();
       }
       state = IDLE;
     }
