@@ -611,12 +611,15 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       if (stmt.getLeaf() instanceof LambdaExpressionTree
           || stmt.getLeaf() instanceof MethodTree
           || stmt.getLeaf() instanceof ClassTree) {
-        return field;
+        return field && target.kind != Kind.ASSIGN;
       }
       stmt = stmt.getParentPath();
     }
     boolean forwardDone = false;
     boolean backwardDone = false;
+    // A field written by one task that is never joined races with whatever else uses the field;
+    // a plain assignment only races with another writer.
+    boolean unjoinedRaces = field && target.kind != Kind.ASSIGN;
     boolean anyUse = target.kind != Kind.ASSIGN;
     while (stmt != null) {
       TreePath blockPath = stmt.getParentPath();
@@ -669,7 +672,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
         if (leaf instanceof LambdaExpressionTree
             || leaf instanceof MethodTree
             || leaf instanceof ClassTree) {
-          return field && !forwardDone;
+          return unjoinedRaces && !forwardDone;
         }
         if (q.getParentPath() != null && q.getParentPath().getLeaf() instanceof BlockTree) {
           break;
@@ -679,7 +682,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       }
       stmt = q;
     }
-    return field && !forwardDone;
+    return unjoinedRaces && !forwardDone;
   }
 
   private static boolean closesJoiningResource(TryTree tryTree, VisitorState state) {
@@ -856,7 +859,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
               .addImport("java.util.Collections")
               .build());
       if (unsafe.equals("java.util.HashMap")
-          && assignable("java.util.concurrent.ConcurrentHashMap", var.type, state)
+          && isOneOf(var.type, state, "java.util.Map", "java.util.AbstractMap")
           && ThreadSafety.provablyNullFree(var, state)) {
         Tree clazz = init.getIdentifier();
         if (clazz instanceof com.sun.source.tree.ParameterizedTypeTree) {
@@ -893,6 +896,16 @@ public final class UnsafeSharedMutationInTask extends BugChecker
           .replace(factory, "Collections." + wrapper + "(" + state.getSourceForNode(factory) + ")")
           .addImport("java.util.Collections")
           .build();
+    }
+
+    private static boolean isOneOf(Type type, VisitorState state, String... names) {
+      String name = state.getTypes().erasure(type).tsym.getQualifiedName().toString();
+      for (String n : names) {
+        if (n.equals(name)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private static boolean assignable(
