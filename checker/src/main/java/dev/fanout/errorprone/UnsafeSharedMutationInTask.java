@@ -95,6 +95,15 @@ public final class UnsafeSharedMutationInTask extends BugChecker
   private final TaskSinks sinks;
   private final ThreadSafety safety;
 
+  /**
+   * For {@link java.util.ServiceLoader}: Error Prone finds plugin checks through it, and it insists
+   * on a public no-arg constructor even though Error Prone then builds the check through the
+   * {@code @Inject} constructor below, with the user's flags.
+   */
+  public UnsafeSharedMutationInTask() {
+    this(ErrorProneFlags.empty());
+  }
+
   @Inject
   public UnsafeSharedMutationInTask(ErrorProneFlags flags) {
     this.sinks = new TaskSinks(flags.getListOrEmpty(TASK_SINKS_FLAG));

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Loads the checker the way a user's build does: javac with {@code -Xplugin:ErrorProne}, Error
- * Prone found through {@link java.util.ServiceLoader} on the class path, and our check found by
+ * Prone found through {@link java.util.ServiceLoader} on the processor path, and our check found by
  * Error Prone through its {@code META-INF/services} entry (written by AutoService).
  */
 final class ErrorPronePluginTest {
@@ -32,18 +32,21 @@ final class ErrorPronePluginTest {
           "}");
 
   private static Compiler javacWithErrorProne(String... checkOptions) {
-    String[] options = new String[3 + checkOptions.length];
-    options[0] = "-XDcompilePolicy=simple";
-    options[1] = "--should-stop=ifError=FLOW";
-    options[2] =
-        "-Xplugin:ErrorProne -XepDisableAllChecks " + String.join(" ", checkOptions);
-    return Compiler.javac().withOptions((Object[]) options);
+    // As in a user's build: Error Prone and the checker on the processor path (Maven's
+    // annotationProcessorPaths); here both come from the test class path.
+    return Compiler.javac()
+        .withOptions(
+            "-processorpath",
+            System.getProperty("java.class.path"),
+            "-XDcompilePolicy=simple",
+            "--should-stop=ifError=FLOW",
+            "-Xplugin:ErrorProne -XepDisableAllChecks " + String.join(" ", checkOptions));
   }
 
   @Test
   void warnsThroughThePlugin() {
     Compilation compilation =
-        javacWithErrorProne("-Xep:UnsafeSharedMutationInTask:WARNING").compile(SOURCE);
+        javacWithErrorProne("-Xep:UnsafeSharedMutationInTask:WARN").compile(SOURCE);
     assertThat(compilation).succeeded();
     assertThat(compilation)
         .hadWarningContaining("[UnsafeSharedMutationInTask] answers is written by a task")
