@@ -553,31 +553,90 @@ public final class UnsafeSharedMutationInTask extends BugChecker
     if (site.sink.many) {
       return true;
     }
+    TreePath sinkPath = site.sink.sinkPath;
+    if (joinedAtOnce(sinkPath, state)) {
+      return false; // ex.submit(...).get(), runAsync(...).join()
+    }
     boolean field = !TaskSinks.isLocal(target.var);
     VariableTree decl = field ? null : ThreadSafety.declaration(target.var, state);
     if (!field && decl == null) {
       return false;
     }
     int declPos = decl == null ? -1 : ASTHelpers.getStartPosition(decl);
-    for (TreePath p = site.sink.sinkPath.getParentPath(); p != null; p = p.getParentPath()) {
+    for (TreePath p = sinkPath.getParentPath(); p != null; p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
       if (!field
           && declPos >= ASTHelpers.getStartPosition(leaf)
           && declPos <= state.getEndPosition(leaf)) {
         break; // reached the scope that declares the local: one per iteration
       }
+      if (leaf instanceof LambdaExpressionTree) {
+        return true; // the enclosing lambda may run many times
+      }
       if (leaf instanceof ForLoopTree
           || leaf instanceof EnhancedForLoopTree
           || leaf instanceof WhileLoopTree
-          || leaf instanceof DoWhileLoopTree
-          || leaf instanceof LambdaExpressionTree) {
-        return true;
+          || leaf instanceof DoWhileLoopTree) {
+        // Tasks from several iterations overlap unless each iteration joins its task.
+        if (firstEventAfter(sinkPath, leaf, target, state) != Event.JOIN) {
+          return true;
+        }
       }
       if (leaf instanceof MethodTree || leaf instanceof ClassTree) {
         break;
       }
     }
-    return racesWithSubmitter(site.sink.sinkPath, target, field, decl, state);
+    return racesWithSubmitter(sinkPath, target, field, decl, state);
+  }
+
+  /** Whether the sink's result is waited for in the same expression. */
+  private static boolean joinedAtOnce(TreePath sinkPath, VisitorState state) {
+    Tree cur = sinkPath.getLeaf();
+    for (TreePath p = sinkPath.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MemberSelectTree && ((MemberSelectTree) leaf).getExpression() == cur) {
+        cur = leaf;
+        continue;
+      }
+      if (leaf instanceof MethodInvocationTree
+          && ((MethodInvocationTree) leaf).getMethodSelect() == cur) {
+        if (TaskSinks.isJoin((MethodInvocationTree) leaf, state)) {
+          return true;
+        }
+        cur = leaf;
+        continue;
+      }
+      return false;
+    }
+    return false;
+  }
+
+  /**
+   * The first join or use of the target after the sink's statement, up to the end of {@code
+   * stop}'s body (a loop); null if none.
+   */
+  private @Nullable Event firstEventAfter(
+      TreePath sinkPath, Tree stop, Target target, VisitorState state) {
+    TreePath stmt = sinkPath;
+    while (stmt != null && stmt.getLeaf() != stop) {
+      TreePath parent = stmt.getParentPath();
+      if (parent != null && parent.getLeaf() instanceof BlockTree) {
+        List<? extends StatementTree> statements = ((BlockTree) parent.getLeaf()).getStatements();
+        for (int i = indexOf(statements, stmt.getLeaf()) + 1; i < statements.size(); i++) {
+          List<Event> events =
+              events(
+                  new TreePath(parent, statements.get(i)),
+                  target.var,
+                  target.kind != Kind.ASSIGN,
+                  state);
+          if (!events.isEmpty()) {
+            return events.get(0);
+          }
+        }
+      }
+      stmt = parent;
+    }
+    return null;
   }
 
   private enum Event {
@@ -596,24 +655,6 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       boolean field,
       @Nullable VariableTree decl,
       VisitorState state) {
-    // ex.submit(...).get(), runAsync(...).join(): joined at once.
-    Tree cur = sinkPath.getLeaf();
-    for (TreePath p = sinkPath.getParentPath(); p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (leaf instanceof MemberSelectTree && ((MemberSelectTree) leaf).getExpression() == cur) {
-        cur = leaf;
-        continue;
-      }
-      if (leaf instanceof MethodInvocationTree
-          && ((MethodInvocationTree) leaf).getMethodSelect() == cur) {
-        if (TaskSinks.isJoin((MethodInvocationTree) leaf, state)) {
-          return false;
-        }
-        cur = leaf;
-        continue;
-      }
-      break;
-    }
     TreePath stmt = sinkPath;
     while (stmt != null
         && !(stmt.getParentPath() != null && stmt.getParentPath().getLeaf() instanceof BlockTree)) {

@@ -266,6 +266,24 @@ final class UnsafeSharedMutationInTaskTest {
     }
 
     @Test
+    void loopThatJoinsEachTaskBeforeTheNext() {
+      silent(
+          "import java.util.*;",
+          "import java.util.concurrent.*;",
+          "class Test {",
+          "  List<String> run(ExecutorService ex, List<String> items) throws Exception {",
+          "    List<String> out = new ArrayList<>();",
+          "    for (String s : items) {",
+          "      ex.submit(() -> out.add(s)).get();",
+          "      Future<?> f = ex.submit(() -> { out.add(s + \"!\"); });",
+          "      f.get();",
+          "    }",
+          "    return out;",
+          "  }",
+          "}");
+    }
+
+    @Test
     void perIterationCollectionCapturedByOneTask() {
       silent(
           "import java.util.*;",
@@ -419,6 +437,25 @@ final class UnsafeSharedMutationInTaskTest {
           "      // BUG: Diagnostic contains: Executor.execute",
           "      plain.execute(() -> lengths.put(item, item.length()));",
           "    }",
+          "  }",
+          "}");
+    }
+
+    @Test
+    void loopThatJoinsOnlyAfterTheLoop() {
+      flagged(
+          "import java.util.*;",
+          "import java.util.concurrent.*;",
+          "class Test {",
+          "  List<String> run(ExecutorService ex, List<String> items) throws Exception {",
+          "    List<String> out = new ArrayList<>();",
+          "    List<Future<?>> futures = new ArrayList<>();",
+          "    for (String s : items) {",
+          "      // BUG: Diagnostic contains: out is written",
+          "      futures.add(ex.submit(() -> { out.add(s); }));",
+          "    }",
+          "    for (Future<?> f : futures) f.get();",
+          "    return out;",
           "  }",
           "}");
     }
