@@ -129,12 +129,19 @@ public final class UnsafeSharedMutationInTask extends BugChecker
     final Kind kind;
     /** For {@link Kind#VALUE}: the constructor call that makes each value, if visible. */
     final @Nullable NewClassTree valueFactory;
+    /**
+     * What decides how many tasks share the target: the local a field access is rooted at
+     * ({@code shard.results}: one shard per task in a loop), else the variable itself.
+     */
+    final Symbol scope;
 
     Target(Symbol var, ExpressionTree ref, Kind kind, @Nullable NewClassTree valueFactory) {
       this.var = var;
       this.ref = ref;
       this.kind = kind;
       this.valueFactory = valueFactory;
+      Symbol root = rootLocal(ref);
+      this.scope = root != null ? root : var;
     }
   }
 
@@ -325,6 +332,19 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       return Description.NO_MATCH; // an AtomicReference field reassigned: not our concern
     }
     return analyze(write, new Target(var, lvalue, kind, null), state);
+  }
+
+  /** The local variable a chain of field accesses starts from ({@code a} in {@code a.b.c}). */
+  private static @Nullable Symbol rootLocal(ExpressionTree ref) {
+    ExpressionTree e = ASTHelpers.stripParentheses(ref);
+    while (e instanceof MemberSelectTree) {
+      e = ASTHelpers.stripParentheses(((MemberSelectTree) e).getExpression());
+    }
+    if (e instanceof IdentifierTree) {
+      Symbol sym = ASTHelpers.getSymbol(e);
+      return sym != null && TaskSinks.isLocal(sym) ? sym : null;
+    }
+    return null;
   }
 
   /** The variable an identifier or field access names, or null. */
@@ -557,8 +577,8 @@ public final class UnsafeSharedMutationInTask extends BugChecker
     if (joinedAtOnce(sinkPath, state)) {
       return false; // ex.submit(...).get(), runAsync(...).join()
     }
-    boolean field = !TaskSinks.isLocal(target.var);
-    VariableTree decl = field ? null : ThreadSafety.declaration(target.var, state);
+    boolean field = !TaskSinks.isLocal(target.scope);
+    VariableTree decl = field ? null : ThreadSafety.declaration(target.scope, state);
     if (!field && decl == null) {
       return false;
     }
@@ -626,7 +646,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
           List<Event> events =
               events(
                   new TreePath(parent, statements.get(i)),
-                  target.var,
+                  target.scope,
                   target.kind != Kind.ASSIGN,
                   state);
           if (!events.isEmpty()) {
@@ -678,7 +698,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       if (!forwardDone) {
         for (int i = index + 1; i < statements.size(); i++) {
           List<Event> events =
-              events(new TreePath(blockPath, statements.get(i)), target.var, anyUse, state);
+              events(new TreePath(blockPath, statements.get(i)), target.scope, anyUse, state);
           Event first = events.isEmpty() ? null : events.get(0);
           if (first == Event.TOUCH || first == Event.CONFLICT) {
             return true;
@@ -692,7 +712,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       if (!backwardDone) {
         for (int i = index - 1; i >= 0; i--) {
           List<Event> events =
-              events(new TreePath(blockPath, statements.get(i)), target.var, false, state);
+              events(new TreePath(blockPath, statements.get(i)), target.scope, false, state);
           Event last = events.isEmpty() ? null : events.get(events.size() - 1);
           if (last == Event.CONFLICT) {
             return true;

@@ -304,6 +304,25 @@ final class UnsafeSharedMutationInTaskTest {
     }
 
     @Test
+    void stateOfTheElementEachTaskWasGiven() {
+      silent(
+          "import java.util.*;",
+          "import java.util.concurrent.*;",
+          "class Test {",
+          "  static final class Shard { final List<String> rows = new ArrayList<>(); int seen; }",
+          "  void run(ExecutorService ex, List<Shard> shards) {",
+          "    for (Shard shard : shards) {",
+          "      ex.execute(() -> {",
+          "        shard.rows.add(\"r\");",
+          "        shard.seen++;",
+          "      });",
+          "    }",
+          "    shards.parallelStream().forEach(s -> s.rows.clear());",
+          "  }",
+          "}");
+    }
+
+    @Test
     void threadLocalState() {
       silent(
           "import java.util.*;",
@@ -534,7 +553,7 @@ final class UnsafeSharedMutationInTaskTest {
           "import java.util.*;",
           "class Test {",
           "  private final List<String> out = new ArrayList<>();",
-          "  void run(List<String> items) {",
+          "  void run(List<String> items, java.util.concurrent.ThreadFactory factory) {",
           "    for (String item : items) {",
           "      // BUG: Diagnostic contains: new Thread(...)",
           "      new Thread(() -> out.add(item)).start();",
@@ -544,6 +563,8 @@ final class UnsafeSharedMutationInTaskTest {
           "      Thread.ofPlatform().name(\"w\").unstarted(() -> out.add(item)).start();",
           "      // BUG: Diagnostic contains: Thread.startVirtualThread",
           "      Thread.startVirtualThread(() -> out.remove(item));",
+          "      // BUG: Diagnostic contains: ThreadFactory.newThread",
+          "      factory.newThread(() -> out.add(item)).start();",
           "    }",
           "  }",
           "}");
@@ -808,6 +829,27 @@ final class UnsafeSharedMutationInTaskTest {
           "      // BUG: Diagnostic contains: list is written",
           "      list.clear();",
           "    });",
+          "  }",
+          "}");
+    }
+
+    @Test
+    void stateOfAnObjectAllTasksShare() {
+      flagged(
+          "import java.util.*;",
+          "import java.util.concurrent.*;",
+          "class Test {",
+          "  static final class Stats { final List<String> rows = new ArrayList<>(); int seen; }",
+          "  void run(ExecutorService ex, List<String> items) {",
+          "    Stats stats = new Stats();",
+          "    for (String item : items) {",
+          "      ex.execute(() -> {",
+          "        // BUG: Diagnostic contains: stats.rows is written",
+          "        stats.rows.add(item);",
+          "        // BUG: Diagnostic contains: stats.seen is written",
+          "        stats.seen++;",
+          "      });",
+          "    }",
           "  }",
           "}");
     }
