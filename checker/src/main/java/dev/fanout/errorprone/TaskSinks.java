@@ -8,8 +8,6 @@ import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
-import com.sun.source.tree.LambdaExpressionTree;
-import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
@@ -23,7 +21,6 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import java.util.List;
-import java.util.Set;
 import javax.lang.model.element.ElementKind;
 import org.jspecify.annotations.Nullable;
 
@@ -446,18 +443,5 @@ final class TaskSinks {
       }
     }
     return false;
-  }
-
-  /** Unused: kept private so the set of simple names stays in one place. */
-  static Set<String> joinNames() {
-    return JOIN_NAMES;
-  }
-
-  static boolean isMemberSelectOrIdentifier(Tree tree) {
-    return tree instanceof IdentifierTree || tree instanceof MemberSelectTree;
-  }
-
-  static boolean isLambda(Tree tree) {
-    return tree instanceof LambdaExpressionTree;
   }
 }

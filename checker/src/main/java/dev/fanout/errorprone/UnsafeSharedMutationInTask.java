@@ -225,7 +225,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
 
   private Description matchCall(MethodInvocationTree tree, VisitorState state) {
     MethodSymbol sym = ASTHelpers.getSymbol(tree);
-    if (sym == null || !ThreadSafety.isMutatorName(sym)) {
+    if (sym == null || !ThreadSafety.isMutatorName(sym) || !mayRunAsTask(state.getPath())) {
       return Description.NO_MATCH;
     }
     ExpressionTree receiver = ASTHelpers.getReceiver(tree);
@@ -292,7 +292,10 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       return Description.NO_MATCH;
     }
     MethodSymbol sym = ASTHelpers.getSymbol(tree);
-    if (sym == null || !ThreadSafety.isMutatorName(sym) || ASTHelpers.isStatic(sym)) {
+    if (sym == null
+        || !ThreadSafety.isMutatorName(sym)
+        || ASTHelpers.isStatic(sym)
+        || !mayRunAsTask(state.getPath())) {
       return Description.NO_MATCH;
     }
     ExpressionTree qualifier = ASTHelpers.stripParentheses(tree.getQualifierExpression());
@@ -305,6 +308,9 @@ public final class UnsafeSharedMutationInTask extends BugChecker
 
   private Description matchLvalue(
       ExpressionTree write, ExpressionTree lvalue, Kind kind, VisitorState state) {
+    if (!mayRunAsTask(state.getPath())) {
+      return Description.NO_MATCH;
+    }
     lvalue = ASTHelpers.stripParentheses(lvalue);
     if (lvalue instanceof ArrayAccessTree) {
       ArrayAccessTree access = (ArrayAccessTree) lvalue;
@@ -357,6 +363,36 @@ public final class UnsafeSharedMutationInTask extends BugChecker
   }
 
   // ---------------------------------------------------------------- the analysis
+
+  /**
+   * A cheap first look: only code in a lambda, a method reference, an anonymous class, or a
+   * private or final method can run as a task. Most writes end here, before any scan.
+   */
+  private static boolean mayRunAsTask(TreePath path) {
+    if (path.getLeaf() instanceof MemberReferenceTree) {
+      return true;
+    }
+    for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof LambdaExpressionTree) {
+        return true;
+      }
+      if (leaf instanceof ClassTree) {
+        return p.getParentPath() != null && p.getParentPath().getLeaf() instanceof NewClassTree;
+      }
+      if (leaf instanceof MethodTree) {
+        TreePath cls = p.getParentPath();
+        if (cls != null
+            && cls.getParentPath() != null
+            && cls.getParentPath().getLeaf() instanceof NewClassTree) {
+          return true;
+        }
+        Set<Modifier> mods = ((MethodTree) leaf).getModifiers().getFlags();
+        return mods.contains(Modifier.PRIVATE) || mods.contains(Modifier.FINAL);
+      }
+    }
+    return false;
+  }
 
   private Description analyze(ExpressionTree write, Target target, VisitorState state) {
     TreePath writePath = state.getPath();
@@ -1021,11 +1057,21 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       if (lock == null) {
         return null;
       }
-      Tree parent = writePath.getParentPath().getLeaf();
       String description = "wrap the write in synchronized (" + lock + ")";
       if (write instanceof MemberReferenceTree) {
         return referenceToSynchronizedLambda((MemberReferenceTree) write, writePath, lock, state);
       }
+      // sb.append(a).append(b): the statement holds the whole chain.
+      TreePath path = writePath;
+      while (path.getParentPath().getLeaf() instanceof MemberSelectTree
+          && path.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree
+          && ((MethodInvocationTree) path.getParentPath().getParentPath().getLeaf())
+                  .getMethodSelect()
+              == path.getParentPath().getLeaf()) {
+        path = path.getParentPath().getParentPath();
+      }
+      write = (ExpressionTree) path.getLeaf();
+      Tree parent = path.getParentPath().getLeaf();
       if (parent instanceof ExpressionStatementTree) {
         return SuggestedFix.builder()
             .setShortDescription(description)

@@ -1116,6 +1116,36 @@ final class UnsafeSharedMutationInTaskTest {
     }
 
     @Test
+    void callChainIsWrappedWhole() {
+      refactoring
+          .addInputLines(
+              "Test.java",
+              "import java.util.*;",
+              "class Test {",
+              "  private final StringBuilder csv = new StringBuilder();",
+              "  void run(List<String> items) {",
+              "    items.parallelStream().forEach(s -> {",
+              "      csv.append(s).append(',');",
+              "    });",
+              "  }",
+              "}")
+          .addOutputLines(
+              "Test.java",
+              "import java.util.*;",
+              "class Test {",
+              "  private final StringBuilder csv = new StringBuilder();",
+              "  void run(List<String> items) {",
+              "    items.parallelStream().forEach(s -> {",
+              "      synchronized (csv) {",
+              "        csv.append(s).append(',');",
+              "      }",
+              "    });",
+              "  }",
+              "}")
+          .doTest();
+    }
+
+    @Test
     void hashMapBecomesSynchronizedMap() {
       refactoring
           .addInputLines(
