@@ -407,13 +407,23 @@ public final class UnsafeSharedMutationInTask extends BugChecker
         target.kind == Kind.VALUE
             ? "a value of " + state.getSourceForNode(target.ref)
             : state.getSourceForNode(target.ref);
+    String why;
+    switch (target.kind) {
+      case COUNTER:
+        why = "the update is a read-modify-write, so concurrent updates are lost (volatile does"
+            + " not help)";
+        break;
+      case ASSIGN:
+        why = "several tasks write it with no ordering, so which write survives is random";
+        break;
+      default:
+        why = "it is not thread-safe, so concurrent writes lose updates or corrupt it";
+    }
     String message =
         String.format(
-            "%s is written by a task run through %s, concurrently with other code, without"
-                + " synchronization; concurrent writes lose updates or corrupt %s",
-            what,
-            site.sink.description,
-            target.kind == Kind.COUNTER || target.kind == Kind.ASSIGN ? "the value" : "it");
+            "%s is written by a task run through %s while other code may use it, without"
+                + " synchronization; %s",
+            what, site.sink.description, why);
     Description.Builder description = buildDescription(write).setMessage(message);
     for (SuggestedFix fix : Fixes.forWrite(write, writePath, target.var, target.ref,
         target.kind == Kind.CALL || target.kind == Kind.VALUE,
