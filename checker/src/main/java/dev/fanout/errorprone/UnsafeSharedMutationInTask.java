@@ -359,7 +359,12 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       return null;
     }
     Symbol sym = ASTHelpers.getSymbol(expr);
-    return sym instanceof VarSymbol ? sym : null;
+    if (!(sym instanceof VarSymbol)
+        || sym.getSimpleName().contentEquals("this")
+        || sym.getSimpleName().contentEquals("super")) {
+      return null; // javac models this and super as variables; they aren't shared state we judge
+    }
+    return sym;
   }
 
   // ---------------------------------------------------------------- the analysis

@@ -423,6 +423,50 @@ final class UnsafeSharedMutationInTaskTest {
     }
 
     @Test
+    void unusualShapesDoNotCrashOrWarn() {
+      silent(
+          "import java.util.*;",
+          "import java.util.concurrent.*;",
+          "import java.util.function.*;",
+          "class Test {",
+          "  static final List<String> LOG = new ArrayList<>();",
+          "  static final Runnable INIT = () -> LOG.add(\"init\");",
+          "  static { LOG.add(\"static\"); }",
+          "  enum Mode { A { @Override void apply(List<String> l) { l.add(\"a\"); } }; abstract void apply(List<String> l); }",
+          "  record Pair(List<String> left, int n) {",
+          "    Pair { left.add(\"x\"); }",
+          "  }",
+          "  static class Sub extends ArrayList<String> {",
+          "    void run(ExecutorService ex) { ex.execute(super::clear); ex.execute(() -> add(\"x\")); }",
+          "  }",
+          "  <T> void generic(ExecutorService ex, List<T> xs, T t) {",
+          "    ex.execute(() -> xs.add(t));",
+          "  }",
+          "  int switches(ExecutorService ex, Object o) throws Exception {",
+          "    return ex.submit(() -> switch (o) {",
+          "      case String s -> { List<String> l = new ArrayList<>(); l.add(s); yield l.size(); }",
+          "      default -> 0;",
+          "    }).get();",
+          "  }",
+          "  void indexes(ExecutorService ex, int[] counts, int n) {",
+          "    int[] local = new int[n];",
+          "    for (int i = 0; i < n; i++) {",
+          "      int k = i;",
+          "      ex.execute(() -> { local[k]++; counts[k] += 1; });",
+          "    }",
+          "  }",
+          "  Supplier<List<String>> factory() { return ArrayList::new; }",
+          "  void nested(ExecutorService ex) {",
+          "    ex.execute(() -> {",
+          "      Map<String, List<String>> m = new HashMap<>();",
+          "      m.computeIfAbsent(\"k\", k -> new ArrayList<>()).add(\"v\");",
+          "      new Object() { int n; void bump() { n++; } }.bump();",
+          "    });",
+          "  }",
+          "}");
+    }
+
+    @Test
     void suppressed() {
       silent(
           "import java.util.*;",
