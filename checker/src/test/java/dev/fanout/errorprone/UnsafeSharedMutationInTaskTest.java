@@ -1092,6 +1092,37 @@ final class UnsafeSharedMutationInTaskTest {
     }
 
     @Test
+    void severalWritesShareOneDeclarationFix() {
+      refactoring
+          .addInputLines(
+              "Test.java",
+              "import java.util.*;",
+              "class Test {",
+              "  private final Collection<String> seen = new ArrayList<>();",
+              "  void run(List<String> items) {",
+              "    items.parallelStream().forEach(s -> {",
+              "      seen.add(s);",
+              "      seen.remove(s.trim());",
+              "    });",
+              "  }",
+              "}")
+          .addOutputLines(
+              "Test.java",
+              "import java.util.*;",
+              "import java.util.Collections;",
+              "class Test {",
+              "  private final Collection<String> seen = Collections.synchronizedList(new ArrayList<>());",
+              "  void run(List<String> items) {",
+              "    items.parallelStream().forEach(s -> {",
+              "      seen.add(s);",
+              "      seen.remove(s.trim());",
+              "    });",
+              "  }",
+              "}")
+          .doTest();
+    }
+
+    @Test
     void secondFixWrapsTheExpressionLambdaInSynchronized() {
       refactoring
           .setFixChooser(FixChoosers.SECOND)
