@@ -52,6 +52,12 @@ final class TaskSinks {
 
   private static final int MAX_DEPTH = 4;
 
+  /**
+   * {@code TaskGroup.map(parent, limit, items, fn)}: runs {@code fn} for every item at once. (Not
+   * in {@link FanoutApi}, which this check may not edit; it belongs there.)
+   */
+  private static final String TASK_GROUP_MAP = "map";
+
   private static final ImmutableSet<String> STAGE_CALLBACKS =
       ImmutableSet.of(
           "thenApply", "thenAccept", "thenRun", "thenCombine", "thenAcceptBoth", "runAfterBoth",
@@ -246,6 +252,11 @@ final class TaskSinks {
     if ((name.equals(FanoutApi.GO) || name.equals(FanoutApi.TRY_GO))
         && isSubtype(owner, FanoutApi.TASK_GROUP, state)) {
       return new SinkUse(callPath, false, "TaskGroup." + name);
+    }
+    if (name.equals(TASK_GROUP_MAP)
+        && ASTHelpers.isStatic(sym)
+        && isSubtype(owner, FanoutApi.TASK_GROUP, state)) {
+      return new SinkUse(callPath, true, "TaskGroup.map");
     }
     if ((name.equals("invokeAll") || name.equals("invokeAny"))
         && isSubtype(owner, "java.util.concurrent.ExecutorService", state)) {

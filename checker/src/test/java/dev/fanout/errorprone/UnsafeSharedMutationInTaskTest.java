@@ -733,6 +733,23 @@ final class UnsafeSharedMutationInTaskTest {
     }
 
     @Test
+    void taskGroupMap() {
+      flagged(
+          "import dev.fanout.*;",
+          "import java.util.*;",
+          "class Test {",
+          "  private final Set<String> failed = new HashSet<>();",
+          "  List<Integer> run(Context ctx, List<String> items) throws Exception {",
+          "    return TaskGroup.map(ctx, 6, items, (c, item) -> {",
+          "      // BUG: Diagnostic contains: TaskGroup.map",
+          "      if (item.isEmpty()) failed.add(item);",
+          "      return item.length();",
+          "    });",
+          "  }",
+          "}");
+    }
+
+    @Test
     void twoSingleTasksWritingTheSameList() {
       flagged(
           "import dev.fanout.*;",
