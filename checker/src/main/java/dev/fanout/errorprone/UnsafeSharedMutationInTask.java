@@ -211,7 +211,10 @@ public final class UnsafeSharedMutationInTask extends BugChecker
   public Description matchAssignment(AssignmentTree tree, VisitorState state) {
     try {
       // count = count + 1 is a read-modify-write, like count++.
-      Symbol assigned = ASTHelpers.getSymbol(tree.getVariable());
+      ExpressionTree lhs = ASTHelpers.stripParentheses(tree.getVariable());
+      Symbol assigned =
+          ASTHelpers.getSymbol(
+              lhs instanceof ArrayAccessTree ? ((ArrayAccessTree) lhs).getExpression() : lhs);
       Kind kind =
           assigned != null && mentions(tree.getExpression(), assigned) ? Kind.COUNTER : Kind.ASSIGN;
       return matchLvalue(tree, tree.getVariable(), kind, state);

@@ -848,6 +848,8 @@ final class UnsafeSharedMutationInTaskTest {
           "        total += s.length();",
           "        // BUG: Diagnostic contains: count is written",
           "        count[0] -= 1;",
+          "        // BUG: Diagnostic contains: read-modify-write",
+          "        count[0] = count[0] * 2;",
           "      });",
           "    }",
           "  }",
