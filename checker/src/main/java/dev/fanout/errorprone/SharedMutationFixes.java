@@ -67,7 +67,9 @@ final class SharedMutationFixes {
       } else if (collection) {
         fixes.addAll(declarationFixes(var, state));
       }
-      SuggestedFix sync = synchronizedFix(write, writePath, lockFor(var, ref, writePath, collection || value, state), state);
+      SuggestedFix sync =
+          synchronizedFix(
+              write, writePath, lockFor(var, ref, writePath, collection || value, state), state);
       if (sync != null) {
         fixes.add(sync);
       }
@@ -137,9 +139,9 @@ final class SharedMutationFixes {
     if (wrapper == null || wrapper.isEmpty()) {
       return null;
     }
-    ExpressionTree valueCall =
-        ASTHelpers.stripParentheses(ASTHelpers.getReceiver(write));
-    if (!assignable(ThreadSafety.WRAPPER_RESULT.get(wrapper), ASTHelpers.getType(valueCall), state)) {
+    ExpressionTree valueCall = ASTHelpers.stripParentheses(ASTHelpers.getReceiver(write));
+    if (!assignable(
+        ThreadSafety.WRAPPER_RESULT.get(wrapper), ASTHelpers.getType(valueCall), state)) {
       return null;
     }
     return SuggestedFix.builder()
@@ -210,8 +212,7 @@ final class SharedMutationFixes {
     TreePath path = writePath;
     while (path.getParentPath().getLeaf() instanceof MemberSelectTree
         && path.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree
-        && ((MethodInvocationTree) path.getParentPath().getParentPath().getLeaf())
-                .getMethodSelect()
+        && ((MethodInvocationTree) path.getParentPath().getParentPath().getLeaf()).getMethodSelect()
             == path.getParentPath().getLeaf()) {
       path = path.getParentPath().getParentPath();
     }
@@ -220,13 +221,15 @@ final class SharedMutationFixes {
     if (parent instanceof ExpressionStatementTree) {
       return SuggestedFix.builder()
           .setShortDescription(description)
-          .replace(parent, "synchronized (" + lock + ") {\n" + state.getSourceForNode(parent) + "\n}")
+          .replace(
+              parent, "synchronized (" + lock + ") {\n" + state.getSourceForNode(parent) + "\n}")
           .build();
     }
     if (parent instanceof ReturnTree) {
       return SuggestedFix.builder()
           .setShortDescription(description)
-          .replace(parent, "synchronized (" + lock + ") {\n" + state.getSourceForNode(parent) + "\n}")
+          .replace(
+              parent, "synchronized (" + lock + ") {\n" + state.getSourceForNode(parent) + "\n}")
           .build();
     }
     if (parent instanceof LambdaExpressionTree
@@ -236,8 +239,12 @@ final class SharedMutationFixes {
           .setShortDescription(description)
           .replace(
               write,
-              "{\nsynchronized (" + lock + ") {\n" + (returns ? "return " : "")
-                  + state.getSourceForNode(write) + ";\n}\n}")
+              "{\nsynchronized ("
+                  + lock
+                  + ") {\n"
+                  + (returns ? "return " : "")
+                  + state.getSourceForNode(write)
+                  + ";\n}\n}")
           .build();
     }
     return null;
@@ -262,12 +269,23 @@ final class SharedMutationFixes {
     }
     String args = String.join(", ", params);
     String head = arity == 1 ? args : "(" + args + ")";
-    String call = state.getSourceForNode(ref.getQualifierExpression()) + "." + ref.getName() + "(" + args + ")";
+    String call =
+        state.getSourceForNode(ref.getQualifierExpression())
+            + "."
+            + ref.getName()
+            + "("
+            + args
+            + ")";
     return SuggestedFix.builder()
         .setShortDescription("wrap the write in synchronized (" + lock + ")")
         .replace(
             ref,
-            head + " -> {\nsynchronized (" + lock + ") {\n" + (returns ? "return " : "") + call
+            head
+                + " -> {\nsynchronized ("
+                + lock
+                + ") {\n"
+                + (returns ? "return " : "")
+                + call
                 + ";\n}\n}")
         .build();
   }

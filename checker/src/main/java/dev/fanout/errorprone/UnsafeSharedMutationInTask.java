@@ -109,7 +109,9 @@ public final class UnsafeSharedMutationInTask extends BugChecker
   private enum Kind {
     /** A mutating call on a collection, map or builder. */
     CALL,
-    /** A mutating call on a value of a thread-safe map: {@code map.computeIfAbsent(k, f).add(v)}. */
+    /**
+     * A mutating call on a value of a thread-safe map: {@code map.computeIfAbsent(k, f).add(v)}.
+     */
     VALUE,
     /** {@code ++}, {@code --} or compound assignment: read-modify-write. */
     COUNTER,
@@ -122,11 +124,13 @@ public final class UnsafeSharedMutationInTask extends BugChecker
     final Symbol var;
     final ExpressionTree ref;
     final Kind kind;
+
     /** For {@link Kind#VALUE}: the constructor call that makes each value, if visible. */
     final @Nullable NewClassTree valueFactory;
+
     /**
-     * What decides how many tasks share the target: the local a field access is rooted at
-     * ({@code shard.results}: one shard per task in a loop), else the variable itself.
+     * What decides how many tasks share the target: the local a field access is rooted at ({@code
+     * shard.results}: one shard per task in a loop), else the variable itself.
      */
     final Symbol scope;
 
@@ -146,8 +150,10 @@ public final class UnsafeSharedMutationInTask extends BugChecker
     final TreePath body;
 
     final TaskSinks.SinkUse sink;
+
     /** The call from the task body to the same-class helper that writes, or null. */
     final @Nullable TreePath callSite;
+
     /** The helper method that holds the write, or null. */
     final @Nullable TreePath helper;
 
@@ -281,8 +287,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
         safety.ofType(ASTHelpers.getType(call), state) == ThreadSafety.Safety.UNSAFE
             || (factory != null
                 && safety.ofValue(factory, state) == ThreadSafety.Safety.UNSAFE
-                && safety.ofType(ASTHelpers.getType(call), state)
-                    != ThreadSafety.Safety.SAFE);
+                && safety.ofType(ASTHelpers.getType(call), state) != ThreadSafety.Safety.SAFE);
     return unsafeValues
         ? new Target(map, ASTHelpers.stripParentheses(mapExpr), Kind.VALUE, factory)
         : null;
@@ -372,8 +377,8 @@ public final class UnsafeSharedMutationInTask extends BugChecker
   // ---------------------------------------------------------------- the analysis
 
   /**
-   * A cheap first look: only code in a lambda, a method reference, an anonymous class, or a
-   * private or final method can run as a task. Most writes end here, before any scan.
+   * A cheap first look: only code in a lambda, a method reference, an anonymous class, or a private
+   * or final method can run as a task. Most writes end here, before any scan.
    */
   private static boolean mayRunAsTask(TreePath path) {
     if (path.getLeaf() instanceof MemberReferenceTree) {
@@ -417,8 +422,9 @@ public final class UnsafeSharedMutationInTask extends BugChecker
     String why;
     switch (target.kind) {
       case COUNTER:
-        why = "the update is a read-modify-write, so concurrent updates are lost (volatile does"
-            + " not help)";
+        why =
+            "the update is a read-modify-write, so concurrent updates are lost (volatile does"
+                + " not help)";
         break;
       case ASSIGN:
         why = "several tasks write it with no ordering, so which write survives is random";
@@ -432,9 +438,17 @@ public final class UnsafeSharedMutationInTask extends BugChecker
                 + " synchronization; %s",
             what, site.sink.description, why);
     Description.Builder description = buildDescription(write).setMessage(message);
-    for (SuggestedFix fix : SharedMutationFixes.forWrite(write, writePath, target.var, target.ref,
-        target.kind == Kind.CALL || target.kind == Kind.VALUE,
-        target.valueFactory, target.kind == Kind.VALUE, state)) {
+    List<SuggestedFix> fixes =
+        SharedMutationFixes.forWrite(
+            write,
+            writePath,
+            target.var,
+            target.ref,
+            target.kind == Kind.CALL || target.kind == Kind.VALUE,
+            target.valueFactory,
+            target.kind == Kind.VALUE,
+            state);
+    for (SuggestedFix fix : fixes) {
       description.addFix(fix);
     }
     return description.build();
@@ -685,8 +699,8 @@ public final class UnsafeSharedMutationInTask extends BugChecker
   }
 
   /**
-   * The first join or use of the target after the sink's statement, up to the end of {@code
-   * stop}'s body (a loop); null if none.
+   * The first join or use of the target after the sink's statement, up to the end of {@code stop}'s
+   * body (a loop); null if none.
    */
   private @Nullable Event firstEventAfter(
       TreePath sinkPath, Tree stop, Target target, VisitorState state) {
