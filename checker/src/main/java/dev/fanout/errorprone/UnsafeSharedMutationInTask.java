@@ -715,6 +715,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
                   new TreePath(parent, statements.get(i)),
                   target.scope,
                   target.kind != Kind.ASSIGN,
+                  taskHandle(sinkPath),
                   state);
           if (!events.isEmpty()) {
             return events.get(0);
@@ -752,6 +753,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       }
       stmt = stmt.getParentPath();
     }
+    Symbol handle = taskHandle(sinkPath);
     boolean forwardDone = false;
     boolean backwardDone = false;
     // A field written by one task that is never joined races with whatever else uses the field;
@@ -765,7 +767,8 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       if (!forwardDone) {
         for (int i = index + 1; i < statements.size(); i++) {
           List<Event> events =
-              events(new TreePath(blockPath, statements.get(i)), target.scope, anyUse, state);
+              events(
+                  new TreePath(blockPath, statements.get(i)), target.scope, anyUse, handle, state);
           Event first = events.isEmpty() ? null : events.get(0);
           if (first == Event.TOUCH || first == Event.CONFLICT) {
             return true;
@@ -779,7 +782,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       if (!backwardDone) {
         for (int i = index - 1; i >= 0; i--) {
           List<Event> events =
-              events(new TreePath(blockPath, statements.get(i)), target.scope, false, state);
+              events(new TreePath(blockPath, statements.get(i)), target.scope, false, null, state);
           Event last = events.isEmpty() ? null : events.get(events.size() - 1);
           if (last == Event.CONFLICT) {
             return true;
@@ -822,6 +825,50 @@ public final class UnsafeSharedMutationInTask extends BugChecker
     return unjoinedRaces && !forwardDone;
   }
 
+  /**
+   * The local that holds the sink's result ({@code var cf = runAsync(...)...}), whose later
+   * callbacks run after the task; or null.
+   */
+  private static @Nullable Symbol taskHandle(TreePath sinkPath) {
+    Tree cur = sinkPath.getLeaf();
+    TreePath p = sinkPath.getParentPath();
+    while (p != null) {
+      Tree leaf = p.getLeaf();
+      boolean receiverOfCall =
+          leaf instanceof MemberSelectTree
+              && ((MemberSelectTree) leaf).getExpression() == cur
+              && p.getParentPath() != null
+              && p.getParentPath().getLeaf() instanceof MethodInvocationTree;
+      if (!receiverOfCall) {
+        break;
+      }
+      cur = p.getParentPath().getLeaf();
+      p = p.getParentPath().getParentPath();
+    }
+    if (p != null
+        && p.getLeaf() instanceof VariableTree
+        && ((VariableTree) p.getLeaf()).getInitializer() == cur) {
+      Symbol sym = ASTHelpers.getSymbol(p.getLeaf());
+      return sym != null && TaskSinks.isLocal(sym) ? sym : null;
+    }
+    return null;
+  }
+
+  /** A {@code CompletionStage} callback registered on {@code handle}: it runs after the task. */
+  private boolean isCallbackOn(MethodInvocationTree call, Symbol handle, VisitorState state) {
+    MethodSymbol sym = ASTHelpers.getSymbol(call);
+    if (sym == null
+        || ASTHelpers.isStatic(sym)
+        || !TaskSinks.isSubtype(sym.owner.type, "java.util.concurrent.CompletionStage", state)) {
+      return false;
+    }
+    ExpressionTree root = ASTHelpers.getReceiver(call);
+    while (root instanceof MethodInvocationTree) {
+      root = ASTHelpers.getReceiver(root);
+    }
+    return root instanceof IdentifierTree && ASTHelpers.getSymbol(root) == handle;
+  }
+
   private static boolean closesJoiningResource(TryTree tryTree, VisitorState state) {
     for (Tree resource : tryTree.getResources()) {
       if (TaskSinks.joinsOnClose(ASTHelpers.getType(resource), state)) {
@@ -844,11 +891,20 @@ public final class UnsafeSharedMutationInTask extends BugChecker
    * In source order: joins, uses of {@code var} (if {@code anyUse}), and sink calls whose tasks use
    * {@code var}. Storing the reference ({@code all.add(list)}, {@code x = list}) isn't a use.
    */
-  private List<Event> events(TreePath statement, Symbol var, boolean anyUse, VisitorState state) {
+  private List<Event> events(
+      TreePath statement,
+      Symbol var,
+      boolean anyUse,
+      @Nullable Symbol taskHandle,
+      VisitorState state) {
     List<Event> events = new ArrayList<>();
     new TreePathScanner<Void, Void>() {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+        if (taskHandle != null && isCallbackOn(node, taskHandle, state)) {
+          events.add(Event.JOIN); // cf.thenApply(v -> ...) runs after the task: ordered
+          return null;
+        }
         if (sinks.sinkCall(getCurrentPath(), state) != null && mentions(node, var)) {
           events.add(Event.CONFLICT);
           return null;

@@ -266,6 +266,11 @@ final class UnsafeSharedMutationInTaskTest {
           "    ex.submit(() -> log.add(\"x\")).get();",
           "    log.clear();",
           "  }",
+          "  CompletableFuture<List<String>> viaCallbackOnTheSameFuture() {",
+          "    List<String> out = new ArrayList<>();",
+          "    CompletableFuture<Void> cf = CompletableFuture.runAsync(() -> out.add(\"x\"));",
+          "    return cf.thenApply(v -> out);",
+          "  }",
           "  int viaExecutorClose() {",
           "    List<String> out = new ArrayList<>();",
           "    try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {",
@@ -782,6 +787,22 @@ final class UnsafeSharedMutationInTaskTest {
           "    int early = out.size();",
           "    f.get();",
           "    return early;",
+          "  }",
+          "}");
+    }
+
+    @Test
+    void callbackOnAnotherFutureIsNotOrderedAfterTheTask() {
+      flagged(
+          "import java.util.*;",
+          "import java.util.concurrent.*;",
+          "class Test {",
+          "  CompletableFuture<List<String>> run(CompletableFuture<Void> other) {",
+          "    List<String> out = new ArrayList<>();",
+          "    // BUG: Diagnostic contains: CompletableFuture.runAsync",
+          "    CompletableFuture<Void> cf = CompletableFuture.runAsync(() -> out.add(\"x\"));",
+          "    // BUG: Diagnostic contains: CompletionStage.thenApply",
+          "    return other.thenApply(v -> { out.clear(); return out; });",
           "  }",
           "}");
     }
