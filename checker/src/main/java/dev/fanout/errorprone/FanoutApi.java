@@ -26,4 +26,18 @@ public final class FanoutApi {
   /** Factories of groups: {@code TaskGroup.withContext(parent)}, {@code builder()...open(parent)}. */
   public static final String WITH_CONTEXT = "withContext";
   public static final String OPEN = "open";
+  /** {@code TaskGroup.map(parent, limit, items, fn)}: runs {@code fn} once per item, concurrently. */
+  public static final String MAP = "map";
+
+  /** {@code Context} methods that derive a child context from their receiver. */
+  public static final String WITH_CANCEL = "withCancel";
+  public static final String WITH_TIMEOUT = "withTimeout";
+  public static final String WITH_DEADLINE = "withDeadline";
+  /** {@code Context.background()}: the root context. */
+  public static final String BACKGROUND = "background";
+  /** {@code CancellableContext} methods that cancel it. */
+  public static final String CANCEL = "cancel";
+  public static final String CLOSE = "close";
+  /** The name of {@code Task}'s single method. */
+  public static final String TASK_RUN = "run";
 }

@@ -50,20 +50,13 @@ public final class TaskGroupModel {
   /** How far {@link #isDerivedFrom} and {@link #mayHoldGroupContext} follow local variables. */
   private static final int MAX_DEPTH = 4;
 
-  /** {@code Context} methods that derive a child context from their receiver. */
-  static final String WITH_CANCEL = "withCancel";
-
-  static final String WITH_TIMEOUT = "withTimeout";
-  static final String WITH_DEADLINE = "withDeadline";
-  static final String BACKGROUND = "background";
-
-  /** {@code CancellableContext} methods that cancel it. */
-  static final String CANCEL = "cancel";
-
-  static final String CLOSE = "close";
-
-  /** The name of {@code Task}'s single method. */
-  static final String TASK_RUN = "run";
+  private static final String WITH_CANCEL = FanoutApi.WITH_CANCEL;
+  private static final String WITH_TIMEOUT = FanoutApi.WITH_TIMEOUT;
+  private static final String WITH_DEADLINE = FanoutApi.WITH_DEADLINE;
+  private static final String BACKGROUND = FanoutApi.BACKGROUND;
+  private static final String CANCEL = FanoutApi.CANCEL;
+  private static final String CLOSE = FanoutApi.CLOSE;
+  private static final String TASK_RUN = FanoutApi.TASK_RUN;
 
   private static final Matcher<ExpressionTree> TASK_START =
       instanceMethod().onExactClass(FanoutApi.TASK_GROUP).namedAnyOf(FanoutApi.GO, FanoutApi.TRY_GO);

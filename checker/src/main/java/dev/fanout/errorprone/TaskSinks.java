@@ -54,12 +54,6 @@ final class TaskSinks {
 
   private static final int MAX_DEPTH = 4;
 
-  /**
-   * {@code TaskGroup.map(parent, limit, items, fn)}: runs {@code fn} for every item at once. (Not
-   * in {@link FanoutApi}, which this check may not edit; it belongs there.)
-   */
-  private static final String TASK_GROUP_MAP = "map";
-
   private static final ImmutableSet<String> STAGE_CALLBACKS =
       ImmutableSet.of(
           "thenApply",
@@ -271,11 +265,10 @@ final class TaskSinks {
     }
     String name = sym.getSimpleName().toString();
     Type owner = sym.owner.type;
-    if ((name.equals(FanoutApi.GO) || name.equals(FanoutApi.TRY_GO))
-        && isSubtype(owner, FanoutApi.TASK_GROUP, state)) {
+    if (TaskGroupModel.isTaskStart(call, state)) {
       return new SinkUse(callPath, false, "TaskGroup." + name);
     }
-    if (name.equals(TASK_GROUP_MAP)
+    if (name.equals(FanoutApi.MAP)
         && ASTHelpers.isStatic(sym)
         && isSubtype(owner, FanoutApi.TASK_GROUP, state)) {
       return new SinkUse(callPath, true, "TaskGroup.map");
