@@ -1,0 +1,447 @@
+package dev.fanout.errorprone;
+
+import com.google.common.collect.ImmutableSet;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Type;
+import java.util.List;
+import javax.lang.model.element.ElementKind;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Knows which calls run code concurrently with their caller or with each other ("task sinks"),
+ * and which expressions are the task bodies handed to them.
+ *
+ * <p>A sink is a call that takes code and runs it on another thread: {@code TaskGroup.go/tryGo},
+ * executor submission, {@code invokeAll/invokeAny}, {@code CompletableFuture} async stages and
+ * callbacks, thread starts, and {@code forEach/peek} on a parallel stream. Users add their own
+ * with {@code -XepOpt:Fanout:TaskSinks=com.acme.Pool#submit}.
+ */
+final class TaskSinks {
+
+  /** Where a task body reaches a sink, and whether that sink runs the body many times at once. */
+  static final class SinkUse {
+    /** The sink call ({@link MethodInvocationTree} or {@link NewClassTree}), or the task itself. */
+    final TreePath sinkPath;
+    /** The sink runs the same body several times concurrently (parallel stream, invokeAll). */
+    final boolean many;
+    final String description;
+
+    SinkUse(TreePath sinkPath, boolean many, String description) {
+      this.sinkPath = sinkPath;
+      this.many = many;
+      this.description = description;
+    }
+  }
+
+  private static final int MAX_DEPTH = 4;
+
+  private static final ImmutableSet<String> STAGE_CALLBACKS =
+      ImmutableSet.of(
+          "thenApply", "thenAccept", "thenRun", "thenCombine", "thenAcceptBoth", "runAfterBoth",
+          "applyToEither", "acceptEither", "runAfterEither", "thenCompose", "handle",
+          "whenComplete", "exceptionally", "exceptionallyCompose", "completeAsync");
+
+  private static final ImmutableSet<String> JOIN_NAMES =
+      ImmutableSet.of(
+          "get", "join", "await", "awaitTermination", "close", "invokeAll", "invokeAny",
+          "resultNow", "arriveAndAwaitAdvance", "awaitAdvance", "invoke");
+
+  private static final ImmutableSet<String> JOIN_OWNERS =
+      ImmutableSet.of(
+          "java.util.concurrent.Future",
+          "java.lang.Thread",
+          FanoutApi.TASK_GROUP,
+          "java.util.concurrent.ExecutorService",
+          "java.util.concurrent.CountDownLatch",
+          "java.util.concurrent.CyclicBarrier",
+          "java.util.concurrent.Phaser",
+          "java.util.concurrent.ForkJoinTask",
+          "java.util.concurrent.ForkJoinPool");
+
+  /** A user sink: a class (or supertype of the receiver) and a method name. */
+  private static final class UserSink {
+    final String owner;
+    final String method;
+
+    UserSink(String owner, String method) {
+      this.owner = owner;
+      this.method = method;
+    }
+  }
+
+  private final ImmutableSet<UserSink> userSinks;
+
+  TaskSinks(Iterable<String> userSinkSpecs) {
+    ImmutableSet.Builder<UserSink> sinks = ImmutableSet.builder();
+    for (String spec : userSinkSpecs) {
+      String s = spec.trim();
+      int hash = s.indexOf('#');
+      if (hash > 0 && hash < s.length() - 1) {
+        sinks.add(new UserSink(s.substring(0, hash), s.substring(hash + 1)));
+      }
+    }
+    this.userSinks = sinks.build();
+  }
+
+  /**
+   * If the expression at {@code taskPath} (a lambda, method reference, anonymous class, or a
+   * variable holding one) is run by a sink, returns that use; else null.
+   */
+  @Nullable SinkUse sinkOf(TreePath taskPath, VisitorState state) {
+    return sinkOf(taskPath, state, 0);
+  }
+
+  private @Nullable SinkUse sinkOf(TreePath taskPath, VisitorState state, int depth) {
+    if (depth > MAX_DEPTH || taskPath == null) {
+      return null;
+    }
+    Tree task = taskPath.getLeaf();
+    if (task instanceof NewClassTree
+        && ((NewClassTree) task).getClassBody() != null
+        && isSubtype(ASTHelpers.getType(task), "java.lang.Thread", state)) {
+      // new Thread() { public void run() { ... } }: the subclass body is the task.
+      return new SinkUse(taskPath, false, "a Thread subclass");
+    }
+    Tree child = task;
+    TreePath parentPath = taskPath.getParentPath();
+    while (parentPath != null
+        && (parentPath.getLeaf() instanceof ParenthesizedTree
+            || parentPath.getLeaf() instanceof TypeCastTree
+            || parentPath.getLeaf() instanceof ConditionalExpressionTree)) {
+      child = parentPath.getLeaf();
+      parentPath = parentPath.getParentPath();
+    }
+    if (parentPath == null) {
+      return null;
+    }
+    Tree parent = parentPath.getLeaf();
+    if (parent instanceof MethodInvocationTree || parent instanceof NewClassTree) {
+      List<? extends ExpressionTree> args =
+          parent instanceof MethodInvocationTree
+              ? ((MethodInvocationTree) parent).getArguments()
+              : ((NewClassTree) parent).getArguments();
+      if (!containsSame(args, child)) {
+        return null;
+      }
+      SinkUse direct = sinkCall(parentPath, state);
+      if (direct != null) {
+        return direct;
+      }
+      if (parent instanceof MethodInvocationTree) {
+        MethodInvocationTree call = (MethodInvocationTree) parent;
+        MethodSymbol sym = ASTHelpers.getSymbol(call);
+        String name = sym.getSimpleName().toString();
+        // tasks.add(() -> ...) where tasks later goes to invokeAll.
+        if ((name.equals("add") || name.equals("addAll") || name.equals("offer"))
+            && isSubtype(sym.owner.type, "java.util.Collection", state)) {
+          Symbol receiver = ASTHelpers.getSymbol(ASTHelpers.getReceiver(call));
+          if (receiver != null && isLocal(receiver)) {
+            return viaVariable(receiver, parentPath, state, depth);
+          }
+          return null;
+        }
+        // List.of(task, ...), Arrays.asList(task, ...): follow the list.
+        if (ASTHelpers.isStatic(sym)
+            && (name.equals("of") || name.equals("asList") || name.equals("copyOf"))
+            && (isSubtype(sym.owner.type, "java.util.Collection", state)
+                || sym.owner.getQualifiedName().contentEquals("java.util.Arrays"))) {
+          return sinkOf(parentPath, state, depth + 1);
+        }
+      }
+      return null;
+    }
+    if (parent instanceof VariableTree && ((VariableTree) parent).getInitializer() == child) {
+      Symbol var = ASTHelpers.getSymbol(parent);
+      return var != null && isLocal(var) ? viaVariable(var, parentPath, state, depth) : null;
+    }
+    if (parent instanceof AssignmentTree && ((AssignmentTree) parent).getExpression() == child) {
+      Symbol var = ASTHelpers.getSymbol(((AssignmentTree) parent).getVariable());
+      return var != null && isLocal(var) ? viaVariable(var, parentPath, state, depth) : null;
+    }
+    return null;
+  }
+
+  /** Follows a local variable holding a task (or a list of tasks) to the sink it reaches. */
+  private @Nullable SinkUse viaVariable(
+      Symbol var, TreePath from, VisitorState state, int depth) {
+    TreePath scope = enclosingCodeScope(from);
+    if (scope == null) {
+      return null;
+    }
+    SinkUse[] found = new SinkUse[1];
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree node, Void unused) {
+        if (found[0] == null && ASTHelpers.getSymbol(node) == var) {
+          found[0] = sinkOf(getCurrentPath(), state, depth + 1);
+        }
+        return null;
+      }
+    }.scan(scope, null);
+    return found[0];
+  }
+
+  /** The method, lambda or initializer whose body declares locals visible at {@code path}. */
+  static @Nullable TreePath enclosingCodeScope(TreePath path) {
+    for (TreePath p = path; p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MethodTree) {
+        return p;
+      }
+      if (leaf instanceof com.sun.source.tree.BlockTree
+          && p.getParentPath() != null
+          && p.getParentPath().getLeaf() instanceof ClassTree) {
+        return p; // an initializer block
+      }
+      if (leaf instanceof VariableTree
+          && p.getParentPath() != null
+          && p.getParentPath().getLeaf() instanceof ClassTree) {
+        return p; // a field initializer
+      }
+    }
+    return null;
+  }
+
+  /**
+   * If the invocation at {@code callPath} is a sink (all of its code arguments run as tasks),
+   * returns its use; else null.
+   */
+  @Nullable SinkUse sinkCall(TreePath callPath, VisitorState state) {
+    Tree leaf = callPath.getLeaf();
+    if (leaf instanceof NewClassTree) {
+      NewClassTree newClass = (NewClassTree) leaf;
+      if (!newClass.getArguments().isEmpty()
+          && isSubtype(ASTHelpers.getType(newClass), "java.lang.Thread", state)) {
+        return new SinkUse(callPath, false, "new Thread(...)");
+      }
+      return null;
+    }
+    if (!(leaf instanceof MethodInvocationTree)) {
+      return null;
+    }
+    MethodInvocationTree call = (MethodInvocationTree) leaf;
+    MethodSymbol sym = ASTHelpers.getSymbol(call);
+    if (sym == null) {
+      return null;
+    }
+    String name = sym.getSimpleName().toString();
+    Type owner = sym.owner.type;
+    if ((name.equals(FanoutApi.GO) || name.equals(FanoutApi.TRY_GO))
+        && isSubtype(owner, FanoutApi.TASK_GROUP, state)) {
+      return new SinkUse(callPath, false, "TaskGroup." + name);
+    }
+    if ((name.equals("invokeAll") || name.equals("invokeAny"))
+        && isSubtype(owner, "java.util.concurrent.ExecutorService", state)) {
+      return new SinkUse(callPath, true, "ExecutorService." + name);
+    }
+    if (name.equals("execute") && isSubtype(owner, "java.util.concurrent.Executor", state)) {
+      return new SinkUse(callPath, false, "Executor.execute");
+    }
+    if (name.equals("submit")
+        && (isSubtype(owner, "java.util.concurrent.ExecutorService", state)
+            || isSubtype(owner, "java.util.concurrent.CompletionService", state))) {
+      return new SinkUse(callPath, false, owner.tsym.getSimpleName() + ".submit");
+    }
+    if (name.startsWith("schedule")
+        && isSubtype(owner, "java.util.concurrent.ScheduledExecutorService", state)) {
+      return new SinkUse(callPath, false, "ScheduledExecutorService." + name);
+    }
+    if ((name.equals("runAsync") || name.equals("supplyAsync"))
+        && isSubtype(owner, "java.util.concurrent.CompletableFuture", state)) {
+      return new SinkUse(callPath, false, "CompletableFuture." + name);
+    }
+    String base = name.endsWith("Async") ? name.substring(0, name.length() - 5) : name;
+    if ((STAGE_CALLBACKS.contains(base) || STAGE_CALLBACKS.contains(name))
+        && isSubtype(owner, "java.util.concurrent.CompletionStage", state)) {
+      return new SinkUse(callPath, false, "CompletionStage." + name);
+    }
+    if (name.equals("startVirtualThread") && isSubtype(owner, "java.lang.Thread", state)) {
+      return new SinkUse(callPath, false, "Thread.startVirtualThread");
+    }
+    if ((name.equals("start") || name.equals("unstarted"))
+        && isSubtype(owner, "java.lang.Thread.Builder", state)) {
+      return new SinkUse(callPath, false, "Thread.Builder." + name);
+    }
+    if (name.equals("newThread") && isSubtype(owner, "java.util.concurrent.ThreadFactory", state)) {
+      return new SinkUse(callPath, false, "ThreadFactory.newThread");
+    }
+    if ((name.equals("forEach") || name.equals("peek"))
+        && isSubtype(owner, "java.util.stream.BaseStream", state)
+        && parallelism(ASTHelpers.getReceiver(call), callPath, state, 0) == Parallelism.PARALLEL) {
+      return new SinkUse(callPath, true, "a parallel stream's " + name);
+    }
+    for (UserSink user : userSinks) {
+      if (user.method.equals(name) && isSubtype(owner, user.owner, state)) {
+        return new SinkUse(callPath, false, user.owner + "#" + user.method);
+      }
+    }
+    return null;
+  }
+
+  enum Parallelism {
+    PARALLEL,
+    SEQUENTIAL,
+    UNKNOWN
+  }
+
+  /**
+   * Whether the stream expression is parallel: the nearest {@code parallel()}/{@code sequential()}
+   * up the chain wins (as at run time); a local stream variable is parallel if any assignment
+   * makes it so.
+   */
+  private Parallelism parallelism(
+      @Nullable ExpressionTree expr, TreePath context, VisitorState state, int depth) {
+    if (expr == null || depth > 8) {
+      return Parallelism.UNKNOWN;
+    }
+    expr = ASTHelpers.stripParentheses(expr);
+    if (expr instanceof MethodInvocationTree) {
+      MethodInvocationTree call = (MethodInvocationTree) expr;
+      MethodSymbol sym = ASTHelpers.getSymbol(call);
+      if (sym == null) {
+        return Parallelism.UNKNOWN;
+      }
+      String name = sym.getSimpleName().toString();
+      Type owner = sym.owner.type;
+      boolean onStream = isSubtype(owner, "java.util.stream.BaseStream", state);
+      if (name.equals("parallel") && onStream) {
+        return Parallelism.PARALLEL;
+      }
+      if (name.equals("sequential") && onStream) {
+        return Parallelism.SEQUENTIAL;
+      }
+      if (name.equals("parallelStream") && isSubtype(owner, "java.util.Collection", state)) {
+        return Parallelism.PARALLEL;
+      }
+      if (name.equals("stream") && isSubtype(owner, "java.util.Collection", state)) {
+        return Parallelism.SEQUENTIAL;
+      }
+      if (name.equals("stream")
+          && sym.owner.getQualifiedName().contentEquals("java.util.stream.StreamSupport")
+          && call.getArguments().size() == 2) {
+        Object flag = ASTHelpers.constValue(call.getArguments().get(1));
+        return Boolean.TRUE.equals(flag)
+            ? Parallelism.PARALLEL
+            : Boolean.FALSE.equals(flag) ? Parallelism.SEQUENTIAL : Parallelism.UNKNOWN;
+      }
+      if (ASTHelpers.isStatic(sym)
+          && (onStream || sym.owner.getQualifiedName().contentEquals("java.util.Arrays"))) {
+        return Parallelism.SEQUENTIAL; // Stream.of, IntStream.range, Arrays.stream, ...
+      }
+      if (onStream && !ASTHelpers.isStatic(sym)) {
+        return parallelism(ASTHelpers.getReceiver(call), context, state, depth + 1);
+      }
+      return Parallelism.UNKNOWN;
+    }
+    if (expr instanceof IdentifierTree) {
+      Symbol var = ASTHelpers.getSymbol(expr);
+      if (var == null || var.getKind() != ElementKind.LOCAL_VARIABLE) {
+        return Parallelism.UNKNOWN;
+      }
+      TreePath scope = enclosingCodeScope(context);
+      if (scope == null) {
+        return Parallelism.UNKNOWN;
+      }
+      Parallelism[] result = {null};
+      int nextDepth = depth + 1;
+      new TreePathScanner<Void, Void>() {
+        void consider(ExpressionTree value) {
+          Parallelism p = parallelism(value, getCurrentPath(), state, nextDepth);
+          if (p == Parallelism.PARALLEL) {
+            result[0] = Parallelism.PARALLEL;
+          } else if (result[0] != Parallelism.PARALLEL) {
+            result[0] =
+                result[0] == null || result[0] == p ? p : Parallelism.UNKNOWN;
+          }
+        }
+
+        @Override
+        public Void visitVariable(VariableTree node, Void unused) {
+          if (ASTHelpers.getSymbol(node) == var && node.getInitializer() != null) {
+            consider(node.getInitializer());
+          }
+          return super.visitVariable(node, null);
+        }
+
+        @Override
+        public Void visitAssignment(AssignmentTree node, Void unused) {
+          if (ASTHelpers.getSymbol(node.getVariable()) == var) {
+            consider(node.getExpression());
+          }
+          return super.visitAssignment(node, null);
+        }
+      }.scan(scope, null);
+      return result[0] == null ? Parallelism.UNKNOWN : result[0];
+    }
+    return Parallelism.UNKNOWN;
+  }
+
+  /**
+   * Whether the invocation waits for tasks: {@code Future.get}, {@code join}, {@code await},
+   * {@code awaitTermination}, an executor's or group's {@code close}, ...
+   */
+  static boolean isJoin(MethodInvocationTree call, VisitorState state) {
+    MethodSymbol sym = ASTHelpers.getSymbol(call);
+    if (sym == null || !JOIN_NAMES.contains(sym.getSimpleName().toString())) {
+      return false;
+    }
+    Type receiver = ASTHelpers.getReceiverType(call);
+    for (String owner : JOIN_OWNERS) {
+      if (isSubtype(receiver, owner, state) || isSubtype(sym.owner.type, owner, state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether closing a resource of this type waits for its tasks. */
+  static boolean joinsOnClose(Type type, VisitorState state) {
+    return isSubtype(type, FanoutApi.TASK_GROUP, state)
+        || isSubtype(type, "java.util.concurrent.ExecutorService", state);
+  }
+
+  static boolean isSubtype(@Nullable Type type, String supertype, VisitorState state) {
+    if (type == null) {
+      return false;
+    }
+    Type sup = state.getTypeFromString(supertype);
+    return sup != null
+        && ASTHelpers.isSubtype(
+            state.getTypes().erasure(type), state.getTypes().erasure(sup), state);
+  }
+
+  static boolean isLocal(Symbol sym) {
+    ElementKind kind = sym.getKind();
+    return kind == ElementKind.LOCAL_VARIABLE
+        || kind == ElementKind.PARAMETER
+        || kind == ElementKind.RESOURCE_VARIABLE
+        || kind == ElementKind.EXCEPTION_PARAMETER
+        || kind == ElementKind.BINDING_VARIABLE;
+  }
+
+  private static boolean containsSame(List<? extends Tree> list, Tree tree) {
+    for (Tree t : list) {
+      if (t == tree) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,1167 @@
+package dev.fanout.errorprone;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.AssignmentTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.CompoundAssignmentTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MemberReferenceTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.bugpatterns.BugChecker.UnaryTreeMatcher;
+import com.google.errorprone.fixes.SuggestedFix;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TryTree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.code.TypeTag;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.inject.Inject;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Flags writes to shared, non-thread-safe state from code that runs concurrently: an {@code
+ * ArrayList.add} inside {@code executor.submit(...)}, a {@code HashMap.put} in a parallel {@code
+ * forEach}, {@code count++} on a field from {@code CompletableFuture.runAsync}.
+ *
+ * <p>The check asks {@link TaskSinks} whether the enclosing lambda, method reference or anonymous
+ * class runs as a task, {@link ThreadSafety} whether the written object is thread-safe, and {@link
+ * GuardedRegions} whether a lock is held. It stays silent whenever any of them can't tell.
+ */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary =
+        "Unsynchronized write to shared, non-thread-safe state from code that runs concurrently",
+    explanation =
+        "Tasks run at the same time as each other and as the code that started them. An ArrayList,"
+            + " HashMap, StringBuilder or a plain counter written from several of them at once"
+            + " loses updates, holds nulls, or throws ArrayIndexOutOfBoundsException inside add."
+            + " Use a thread-safe collection, an atomic, or a lock.",
+    severity = WARNING,
+    linkType = CUSTOM,
+    link = FanoutApi.DOCS + "UnsafeSharedMutationInTask.md")
+public final class UnsafeSharedMutationInTask extends BugChecker
+    implements MethodInvocationTreeMatcher,
+        MemberReferenceTreeMatcher,
+        UnaryTreeMatcher,
+        CompoundAssignmentTreeMatcher,
+        AssignmentTreeMatcher {
+
+  /** {@code -XepOpt:Fanout:TaskSinks=com.acme.Pool#submit,...}: more calls that run tasks. */
+  public static final String TASK_SINKS_FLAG = "Fanout:TaskSinks";
+
+  /** {@code -XepOpt:Fanout:ThreadSafeTypes=com.acme.SafeList,...}: more thread-safe types. */
+  public static final String THREAD_SAFE_TYPES_FLAG = "Fanout:ThreadSafeTypes";
+
+  private final TaskSinks sinks;
+  private final ThreadSafety safety;
+
+  /**
+   * For {@link java.util.ServiceLoader}: Error Prone finds plugin checks through it, and it insists
+   * on a public no-arg constructor even though Error Prone then builds the check through the
+   * {@code @Inject} constructor below, with the user's flags.
+   */
+  public UnsafeSharedMutationInTask() {
+    this(ErrorProneFlags.empty());
+  }
+
+  @Inject
+  public UnsafeSharedMutationInTask(ErrorProneFlags flags) {
+    this.sinks = new TaskSinks(flags.getListOrEmpty(TASK_SINKS_FLAG));
+    this.safety = new ThreadSafety(flags.getListOrEmpty(THREAD_SAFE_TYPES_FLAG));
+  }
+
+  /** What kind of write, which decides what counts as a race. */
+  private enum Kind {
+    /** A mutating call on a collection, map or builder. */
+    CALL,
+    /** A mutating call on a value of a thread-safe map: {@code map.computeIfAbsent(k, f).add(v)}. */
+    VALUE,
+    /** {@code ++}, {@code --} or compound assignment: read-modify-write. */
+    COUNTER,
+    /** Plain assignment to a field: a race only when several tasks write it. */
+    ASSIGN
+  }
+
+  /** The shared thing written: a variable, and the expression that names it at the write. */
+  private static final class Target {
+    final Symbol var;
+    final ExpressionTree ref;
+    final Kind kind;
+    /** For {@link Kind#VALUE}: the constructor call that makes each value, if visible. */
+    final @Nullable NewClassTree valueFactory;
+    /**
+     * What decides how many tasks share the target: the local a field access is rooted at
+     * ({@code shard.results}: one shard per task in a loop), else the variable itself.
+     */
+    final Symbol scope;
+
+    Target(Symbol var, ExpressionTree ref, Kind kind, @Nullable NewClassTree valueFactory) {
+      this.var = var;
+      this.ref = ref;
+      this.kind = kind;
+      this.valueFactory = valueFactory;
+      Symbol root = rootLocal(ref);
+      this.scope = root != null ? root : var;
+    }
+  }
+
+  /** Where the write runs as a task. */
+  private static final class TaskSite {
+    /** The task body: a lambda, a method reference, or an anonymous class. */
+    final TreePath body;
+
+    final TaskSinks.SinkUse sink;
+    /** The call from the task body to the same-class helper that writes, or null. */
+    final @Nullable TreePath callSite;
+    /** The helper method that holds the write, or null. */
+    final @Nullable TreePath helper;
+
+    TaskSite(
+        TreePath body,
+        TaskSinks.SinkUse sink,
+        @Nullable TreePath callSite,
+        @Nullable TreePath helper) {
+      this.body = body;
+      this.sink = sink;
+      this.callSite = callSite;
+      this.helper = helper;
+    }
+  }
+
+  @Override
+  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    try {
+      return matchCall(tree, state);
+    } catch (RuntimeException e) {
+      return Description.NO_MATCH; // never break the user's build over a tree shape we missed
+    }
+  }
+
+  @Override
+  public Description matchMemberReference(MemberReferenceTree tree, VisitorState state) {
+    try {
+      return matchReference(tree, state);
+    } catch (RuntimeException e) {
+      return Description.NO_MATCH;
+    }
+  }
+
+  @Override
+  public Description matchUnary(UnaryTree tree, VisitorState state) {
+    try {
+      switch (tree.getKind()) {
+        case PREFIX_INCREMENT:
+        case PREFIX_DECREMENT:
+        case POSTFIX_INCREMENT:
+        case POSTFIX_DECREMENT:
+          return matchLvalue(tree, tree.getExpression(), Kind.COUNTER, state);
+        default:
+          return Description.NO_MATCH;
+      }
+    } catch (RuntimeException e) {
+      return Description.NO_MATCH;
+    }
+  }
+
+  @Override
+  public Description matchCompoundAssignment(CompoundAssignmentTree tree, VisitorState state) {
+    try {
+      return matchLvalue(tree, tree.getVariable(), Kind.COUNTER, state);
+    } catch (RuntimeException e) {
+      return Description.NO_MATCH;
+    }
+  }
+
+  @Override
+  public Description matchAssignment(AssignmentTree tree, VisitorState state) {
+    try {
+      return matchLvalue(tree, tree.getVariable(), Kind.ASSIGN, state);
+    } catch (RuntimeException e) {
+      return Description.NO_MATCH;
+    }
+  }
+
+  // ---------------------------------------------------------------- the writes
+
+  private Description matchCall(MethodInvocationTree tree, VisitorState state) {
+    MethodSymbol sym = ASTHelpers.getSymbol(tree);
+    if (sym == null || !ThreadSafety.isMutatorName(sym) || !mayRunAsTask(state.getPath())) {
+      return Description.NO_MATCH;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+    if (receiver == null) {
+      return Description.NO_MATCH;
+    }
+    receiver = ASTHelpers.stripParentheses(receiver);
+    Target target;
+    Symbol var = variable(receiver);
+    if (var != null) {
+      if (safety.ofVariable(var, state) != ThreadSafety.Safety.UNSAFE) {
+        return Description.NO_MATCH;
+      }
+      target = new Target(var, receiver, Kind.CALL, null);
+    } else if (receiver instanceof MethodInvocationTree) {
+      target = valueOfThreadSafeMap((MethodInvocationTree) receiver, state);
+      if (target == null) {
+        return Description.NO_MATCH;
+      }
+    } else {
+      return Description.NO_MATCH;
+    }
+    return analyze(tree, target, state);
+  }
+
+  /**
+   * {@code map.computeIfAbsent(k, k -> new ArrayList<>())}, where the map is thread-safe but its
+   * values aren't: every task adding under the same key shares one value.
+   */
+  private @Nullable Target valueOfThreadSafeMap(MethodInvocationTree call, VisitorState state) {
+    MethodSymbol sym = ASTHelpers.getSymbol(call);
+    if (sym == null
+        || !ThreadSafety.VALUE_FOR_KEY.contains(sym.getSimpleName().toString())
+        || !TaskSinks.isSubtype(sym.owner.type, "java.util.Map", state)) {
+      return null;
+    }
+    ExpressionTree mapExpr = ASTHelpers.getReceiver(call);
+    Symbol map = mapExpr == null ? null : variable(ASTHelpers.stripParentheses(mapExpr));
+    if (map == null || safety.ofVariable(map, state) != ThreadSafety.Safety.SAFE) {
+      return null; // an unsafe map is reported at its own mutating call
+    }
+    NewClassTree factory = null;
+    if (sym.getSimpleName().contentEquals("computeIfAbsent") && call.getArguments().size() == 2) {
+      ExpressionTree fn = ASTHelpers.stripParentheses(call.getArguments().get(1));
+      if (fn instanceof LambdaExpressionTree
+          && ((LambdaExpressionTree) fn).getBody() instanceof NewClassTree) {
+        factory = (NewClassTree) ((LambdaExpressionTree) fn).getBody();
+      }
+    }
+    boolean unsafeValues =
+        safety.ofType(ASTHelpers.getType(call), state) == ThreadSafety.Safety.UNSAFE
+            || (factory != null
+                && safety.ofValue(factory, state) == ThreadSafety.Safety.UNSAFE
+                && safety.ofType(ASTHelpers.getType(call), state)
+                    != ThreadSafety.Safety.SAFE);
+    return unsafeValues
+        ? new Target(map, ASTHelpers.stripParentheses(mapExpr), Kind.VALUE, factory)
+        : null;
+  }
+
+  /** {@code results::add} on a shared {@code ArrayList}, handed to a sink. */
+  private Description matchReference(MemberReferenceTree tree, VisitorState state) {
+    if (tree.getMode() != MemberReferenceTree.ReferenceMode.INVOKE) {
+      return Description.NO_MATCH;
+    }
+    MethodSymbol sym = ASTHelpers.getSymbol(tree);
+    if (sym == null
+        || !ThreadSafety.isMutatorName(sym)
+        || ASTHelpers.isStatic(sym)
+        || !mayRunAsTask(state.getPath())) {
+      return Description.NO_MATCH;
+    }
+    ExpressionTree qualifier = ASTHelpers.stripParentheses(tree.getQualifierExpression());
+    Symbol var = variable(qualifier);
+    if (var == null || safety.ofVariable(var, state) != ThreadSafety.Safety.UNSAFE) {
+      return Description.NO_MATCH; // includes unbound references such as List::add
+    }
+    return analyze(tree, new Target(var, qualifier, Kind.CALL, null), state);
+  }
+
+  private Description matchLvalue(
+      ExpressionTree write, ExpressionTree lvalue, Kind kind, VisitorState state) {
+    if (!mayRunAsTask(state.getPath())) {
+      return Description.NO_MATCH;
+    }
+    lvalue = ASTHelpers.stripParentheses(lvalue);
+    if (lvalue instanceof ArrayAccessTree) {
+      ArrayAccessTree access = (ArrayAccessTree) lvalue;
+      if (kind == Kind.ASSIGN || ASTHelpers.constValue(access.getIndex()) == null) {
+        return Description.NO_MATCH; // results[i] = ...: distinct slots
+      }
+      ExpressionTree array = ASTHelpers.stripParentheses(access.getExpression());
+      Symbol var = variable(array);
+      if (var == null) {
+        return Description.NO_MATCH;
+      }
+      return analyze(write, new Target(var, array, kind, null), state);
+    }
+    Symbol var = variable(lvalue);
+    if (var == null || var.getKind() != ElementKind.FIELD) {
+      return Description.NO_MATCH;
+    }
+    if (kind == Kind.ASSIGN
+        && (var.getModifiers().contains(Modifier.VOLATILE)
+            || var.getModifiers().contains(Modifier.FINAL))) {
+      return Description.NO_MATCH;
+    }
+    if (ThreadSafety.unsafeTypeName(var.type, state) == null
+        && safety.ofType(var.type, state) == ThreadSafety.Safety.SAFE) {
+      return Description.NO_MATCH; // an AtomicReference field reassigned: not our concern
+    }
+    return analyze(write, new Target(var, lvalue, kind, null), state);
+  }
+
+  /** The local variable a chain of field accesses starts from ({@code a} in {@code a.b.c}). */
+  private static @Nullable Symbol rootLocal(ExpressionTree ref) {
+    ExpressionTree e = ASTHelpers.stripParentheses(ref);
+    while (e instanceof MemberSelectTree) {
+      e = ASTHelpers.stripParentheses(((MemberSelectTree) e).getExpression());
+    }
+    if (e instanceof IdentifierTree) {
+      Symbol sym = ASTHelpers.getSymbol(e);
+      return sym != null && TaskSinks.isLocal(sym) ? sym : null;
+    }
+    return null;
+  }
+
+  /** The variable an identifier or field access names, or null. */
+  private static @Nullable Symbol variable(ExpressionTree expr) {
+    if (!(expr instanceof IdentifierTree) && !(expr instanceof MemberSelectTree)) {
+      return null;
+    }
+    Symbol sym = ASTHelpers.getSymbol(expr);
+    return sym instanceof VarSymbol ? sym : null;
+  }
+
+  // ---------------------------------------------------------------- the analysis
+
+  /**
+   * A cheap first look: only code in a lambda, a method reference, an anonymous class, or a
+   * private or final method can run as a task. Most writes end here, before any scan.
+   */
+  private static boolean mayRunAsTask(TreePath path) {
+    if (path.getLeaf() instanceof MemberReferenceTree) {
+      return true;
+    }
+    for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof LambdaExpressionTree) {
+        return true;
+      }
+      if (leaf instanceof ClassTree) {
+        return p.getParentPath() != null && p.getParentPath().getLeaf() instanceof NewClassTree;
+      }
+      if (leaf instanceof MethodTree) {
+        TreePath cls = p.getParentPath();
+        if (cls != null
+            && cls.getParentPath() != null
+            && cls.getParentPath().getLeaf() instanceof NewClassTree) {
+          return true;
+        }
+        Set<Modifier> mods = ((MethodTree) leaf).getModifiers().getFlags();
+        return mods.contains(Modifier.PRIVATE) || mods.contains(Modifier.FINAL);
+      }
+    }
+    return false;
+  }
+
+  private Description analyze(ExpressionTree write, Target target, VisitorState state) {
+    TreePath writePath = state.getPath();
+    TaskSite site = findTask(writePath, state, true);
+    if (site == null
+        || !isShared(target, site, state)
+        || isGuarded(writePath, site, state)
+        || !isConcurrent(site, target, state)) {
+      return Description.NO_MATCH;
+    }
+    String what =
+        target.kind == Kind.VALUE
+            ? "a value of " + state.getSourceForNode(target.ref)
+            : state.getSourceForNode(target.ref);
+    String why;
+    switch (target.kind) {
+      case COUNTER:
+        why = "the update is a read-modify-write, so concurrent updates are lost (volatile does"
+            + " not help)";
+        break;
+      case ASSIGN:
+        why = "several tasks write it with no ordering, so which write survives is random";
+        break;
+      default:
+        why = "it is not thread-safe, so concurrent writes lose updates or corrupt it";
+    }
+    String message =
+        String.format(
+            "%s is written by a task run through %s while other code may use it, without"
+                + " synchronization; %s",
+            what, site.sink.description, why);
+    Description.Builder description = buildDescription(write).setMessage(message);
+    for (SuggestedFix fix : Fixes.forWrite(write, writePath, target.var, target.ref,
+        target.kind == Kind.CALL || target.kind == Kind.VALUE,
+        target.valueFactory, target.kind == Kind.VALUE, state)) {
+      description.addFix(fix);
+    }
+    return description.build();
+  }
+
+  /** The task that runs the write: the nearest enclosing task body, or one call level up. */
+  private @Nullable TaskSite findTask(TreePath writePath, VisitorState state, boolean allowHop) {
+    if (writePath.getLeaf() instanceof MemberReferenceTree) {
+      TaskSinks.SinkUse direct = sinks.sinkOf(writePath, state);
+      if (direct != null) {
+        return new TaskSite(writePath, direct, null, null);
+      }
+    }
+    for (TreePath p = writePath.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof LambdaExpressionTree) {
+        TaskSinks.SinkUse sink = sinks.sinkOf(p, state);
+        if (sink != null) {
+          return new TaskSite(p, sink, null, null);
+        }
+        continue; // a lambda inside a task (e.g. a sequential forEach) runs in that task
+      }
+      if (leaf instanceof ClassTree) {
+        TreePath parent = p.getParentPath();
+        if (parent != null && parent.getLeaf() instanceof NewClassTree) {
+          TaskSinks.SinkUse sink = sinks.sinkOf(parent, state);
+          if (sink != null) {
+            return new TaskSite(parent, sink, null, null);
+          }
+          continue;
+        }
+        return null;
+      }
+      if (leaf instanceof MethodTree) {
+        TreePath classPath = p.getParentPath();
+        if (classPath != null
+            && classPath.getParentPath() != null
+            && classPath.getParentPath().getLeaf() instanceof NewClassTree) {
+          continue; // a method of an anonymous class: decided at the class
+        }
+        if (!allowHop || classPath == null || !(classPath.getLeaf() instanceof ClassTree)) {
+          return null;
+        }
+        MethodSymbol method = ASTHelpers.getSymbol((MethodTree) leaf);
+        Set<Modifier> mods = method.getModifiers();
+        if (method.isConstructor()
+            || !(mods.contains(Modifier.PRIVATE) || mods.contains(Modifier.FINAL))) {
+          return null;
+        }
+        return callSiteTask(method, classPath, p, state);
+      }
+    }
+    return null;
+  }
+
+  /** A call of {@code method} (or a reference to it) from a task body in the same class. */
+  private @Nullable TaskSite callSiteTask(
+      MethodSymbol method, TreePath classPath, TreePath helperPath, VisitorState state) {
+    TaskSite[] found = {null};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+        if (found[0] == null && ASTHelpers.getSymbol(node) == method && implicitOrThis(node)) {
+          TaskSite site = findTask(getCurrentPath(), state, false);
+          if (site != null) {
+            found[0] = new TaskSite(site.body, site.sink, getCurrentPath(), helperPath);
+          }
+        }
+        return super.visitMethodInvocation(node, null);
+      }
+
+      @Override
+      public Void visitMemberReference(MemberReferenceTree node, Void unused) {
+        if (found[0] == null && ASTHelpers.getSymbol(node) == method) {
+          TaskSinks.SinkUse sink = sinks.sinkOf(getCurrentPath(), state);
+          if (sink != null) {
+            found[0] = new TaskSite(getCurrentPath(), sink, getCurrentPath(), helperPath);
+          }
+        }
+        return super.visitMemberReference(node, null);
+      }
+    }.scan(classPath, null);
+    return found[0];
+  }
+
+  private static boolean implicitOrThis(MethodInvocationTree call) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    return receiver == null
+        || (receiver instanceof IdentifierTree
+            && ((IdentifierTree) receiver).getName().contentEquals("this"))
+        || ASTHelpers.getSymbol(call).isStatic();
+  }
+
+  /** Whether the written object outlives one task run: captured, a field, or a static. */
+  private static boolean isShared(Target target, TaskSite site, VisitorState state) {
+    Symbol var = target.var;
+    if (TaskSinks.isLocal(var)) {
+      if (site.helper != null) {
+        return false; // a local of the helper method: one per call
+      }
+      return !declaredWithin(var, site.body.getLeaf(), state);
+    }
+    if (var.getKind() != ElementKind.FIELD) {
+      return false;
+    }
+    if (var.owner instanceof ClassSymbol && classDeclaredWithin((ClassSymbol) var.owner, site)) {
+      return false; // a field of an object the task itself defines
+    }
+    ExpressionTree ref = target.ref;
+    if (ref instanceof IdentifierTree) {
+      return true; // this.field or a static imported field
+    }
+    ExpressionTree root = ((MemberSelectTree) ref).getExpression();
+    while (true) {
+      root = ASTHelpers.stripParentheses(root);
+      if (root instanceof IdentifierTree) {
+        Symbol rootSym = ASTHelpers.getSymbol(root);
+        if (rootSym == null) {
+          return false;
+        }
+        if (rootSym instanceof ClassSymbol) {
+          return true; // Owner.staticField
+        }
+        String name = rootSym.getSimpleName().toString();
+        if (name.equals("this") || name.equals("super")) {
+          return true;
+        }
+        if (TaskSinks.isLocal(rootSym)) {
+          return site.helper == null && !declaredWithin(rootSym, site.body.getLeaf(), state);
+        }
+        return rootSym.getKind() == ElementKind.FIELD;
+      }
+      if (root instanceof MemberSelectTree) {
+        Symbol rootSym = ASTHelpers.getSymbol(root);
+        if (rootSym instanceof ClassSymbol) {
+          return true; // pkg.Owner.staticField, Owner.this.field
+        }
+        if (rootSym != null && rootSym.getSimpleName().contentEquals("this")) {
+          return true;
+        }
+        root = ((MemberSelectTree) root).getExpression();
+        continue;
+      }
+      return false; // a method result, a new object: can't tell
+    }
+  }
+
+  private static boolean declaredWithin(Symbol var, Tree scope, VisitorState state) {
+    VariableTree decl = ThreadSafety.declaration(var, state);
+    if (decl == null) {
+      return true; // not in this file: treat as not ours to judge
+    }
+    int pos = ASTHelpers.getStartPosition(decl);
+    return pos >= ASTHelpers.getStartPosition(scope) && pos <= state.getEndPosition(scope);
+  }
+
+  private static boolean classDeclaredWithin(ClassSymbol owner, TaskSite site) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitClass(ClassTree node, Void unused) {
+        if (ASTHelpers.getSymbol(node) == owner) {
+          found[0] = true;
+        }
+        return super.visitClass(node, null);
+      }
+    }.scan(site.body.getLeaf(), null);
+    return found[0];
+  }
+
+  private static boolean isGuarded(TreePath writePath, TaskSite site, VisitorState state) {
+    Tree stop = site.helper != null ? site.helper.getLeaf() : site.body.getLeaf();
+    if (writePath.getLeaf() != stop && GuardedRegions.isGuarded(writePath, stop, state)) {
+      return true;
+    }
+    return site.callSite != null
+        && site.callSite.getLeaf() != site.body.getLeaf()
+        && GuardedRegions.isGuarded(site.callSite, site.body.getLeaf(), state);
+  }
+
+  // ---------------------------------------------------------------- concurrency
+
+  /**
+   * Whether other code may touch the target while the task writes it: the sink runs the body many
+   * times, the sink is reached repeatedly (a loop or lambda between the variable's declaration and
+   * the sink), or the submitter (or another task) uses it before joining the task.
+   */
+  private boolean isConcurrent(TaskSite site, Target target, VisitorState state) {
+    if (site.sink.many) {
+      return true;
+    }
+    TreePath sinkPath = site.sink.sinkPath;
+    if (joinedAtOnce(sinkPath, state)) {
+      return false; // ex.submit(...).get(), runAsync(...).join()
+    }
+    boolean field = !TaskSinks.isLocal(target.scope);
+    VariableTree decl = field ? null : ThreadSafety.declaration(target.scope, state);
+    if (!field && decl == null) {
+      return false;
+    }
+    int declPos = decl == null ? -1 : ASTHelpers.getStartPosition(decl);
+    for (TreePath p = sinkPath.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (!field
+          && declPos >= ASTHelpers.getStartPosition(leaf)
+          && declPos <= state.getEndPosition(leaf)) {
+        break; // reached the scope that declares the local: one per iteration
+      }
+      if (leaf instanceof LambdaExpressionTree) {
+        return true; // the enclosing lambda may run many times
+      }
+      if (leaf instanceof ForLoopTree
+          || leaf instanceof EnhancedForLoopTree
+          || leaf instanceof WhileLoopTree
+          || leaf instanceof DoWhileLoopTree) {
+        // Tasks from several iterations overlap unless each iteration joins its task.
+        if (firstEventAfter(sinkPath, leaf, target, state) != Event.JOIN) {
+          return true;
+        }
+      }
+      if (leaf instanceof MethodTree || leaf instanceof ClassTree) {
+        break;
+      }
+    }
+    return racesWithSubmitter(sinkPath, target, field, decl, state);
+  }
+
+  /** Whether the sink's result is waited for in the same expression. */
+  private static boolean joinedAtOnce(TreePath sinkPath, VisitorState state) {
+    Tree cur = sinkPath.getLeaf();
+    for (TreePath p = sinkPath.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof MemberSelectTree && ((MemberSelectTree) leaf).getExpression() == cur) {
+        cur = leaf;
+        continue;
+      }
+      if (leaf instanceof MethodInvocationTree
+          && ((MethodInvocationTree) leaf).getMethodSelect() == cur) {
+        if (TaskSinks.isJoin((MethodInvocationTree) leaf, state)) {
+          return true;
+        }
+        cur = leaf;
+        continue;
+      }
+      return false;
+    }
+    return false;
+  }
+
+  /**
+   * The first join or use of the target after the sink's statement, up to the end of {@code
+   * stop}'s body (a loop); null if none.
+   */
+  private @Nullable Event firstEventAfter(
+      TreePath sinkPath, Tree stop, Target target, VisitorState state) {
+    TreePath stmt = sinkPath;
+    while (stmt != null && stmt.getLeaf() != stop) {
+      TreePath parent = stmt.getParentPath();
+      if (parent != null && parent.getLeaf() instanceof BlockTree) {
+        List<? extends StatementTree> statements = ((BlockTree) parent.getLeaf()).getStatements();
+        for (int i = indexOf(statements, stmt.getLeaf()) + 1; i < statements.size(); i++) {
+          List<Event> events =
+              events(
+                  new TreePath(parent, statements.get(i)),
+                  target.scope,
+                  target.kind != Kind.ASSIGN,
+                  state);
+          if (!events.isEmpty()) {
+            return events.get(0);
+          }
+        }
+      }
+      stmt = parent;
+    }
+    return null;
+  }
+
+  private enum Event {
+    TOUCH,
+    JOIN,
+    CONFLICT
+  }
+
+  /**
+   * A single task: races only if the code after the sink uses the state before a join, or another
+   * task started before it and not yet joined writes it. A field with no join in sight races.
+   */
+  private boolean racesWithSubmitter(
+      TreePath sinkPath,
+      Target target,
+      boolean field,
+      @Nullable VariableTree decl,
+      VisitorState state) {
+    TreePath stmt = sinkPath;
+    while (stmt != null
+        && !(stmt.getParentPath() != null && stmt.getParentPath().getLeaf() instanceof BlockTree)) {
+      if (stmt.getLeaf() instanceof LambdaExpressionTree
+          || stmt.getLeaf() instanceof MethodTree
+          || stmt.getLeaf() instanceof ClassTree) {
+        return field && target.kind != Kind.ASSIGN;
+      }
+      stmt = stmt.getParentPath();
+    }
+    boolean forwardDone = false;
+    boolean backwardDone = false;
+    // A field written by one task that is never joined races with whatever else uses the field;
+    // a plain assignment only races with another writer.
+    boolean unjoinedRaces = field && target.kind != Kind.ASSIGN;
+    boolean anyUse = target.kind != Kind.ASSIGN;
+    while (stmt != null) {
+      TreePath blockPath = stmt.getParentPath();
+      List<? extends StatementTree> statements = ((BlockTree) blockPath.getLeaf()).getStatements();
+      int index = indexOf(statements, stmt.getLeaf());
+      if (!forwardDone) {
+        for (int i = index + 1; i < statements.size(); i++) {
+          List<Event> events =
+              events(new TreePath(blockPath, statements.get(i)), target.scope, anyUse, state);
+          Event first = events.isEmpty() ? null : events.get(0);
+          if (first == Event.TOUCH || first == Event.CONFLICT) {
+            return true;
+          }
+          if (first == Event.JOIN) {
+            forwardDone = true;
+            break;
+          }
+        }
+      }
+      if (!backwardDone) {
+        for (int i = index - 1; i >= 0; i--) {
+          List<Event> events =
+              events(new TreePath(blockPath, statements.get(i)), target.scope, false, state);
+          Event last = events.isEmpty() ? null : events.get(events.size() - 1);
+          if (last == Event.CONFLICT) {
+            return true;
+          }
+          if (last == Event.JOIN) {
+            backwardDone = true;
+            break;
+          }
+        }
+      }
+      if (decl != null && statements.contains(decl)) {
+        return false; // the local's scope ends here and nothing raced with the task
+      }
+      if (forwardDone && backwardDone) {
+        return false;
+      }
+      // Climb to the next enclosing statement of a block.
+      Tree child = blockPath.getLeaf();
+      TreePath q = blockPath.getParentPath();
+      while (q != null) {
+        Tree leaf = q.getLeaf();
+        if (leaf instanceof TryTree
+            && ((TryTree) leaf).getBlock() == child
+            && closesJoiningResource((TryTree) leaf, state)) {
+          forwardDone = true; // leaving try-with-resources on an executor or group joins
+        }
+        if (leaf instanceof LambdaExpressionTree
+            || leaf instanceof MethodTree
+            || leaf instanceof ClassTree) {
+          return unjoinedRaces && !forwardDone;
+        }
+        if (q.getParentPath() != null && q.getParentPath().getLeaf() instanceof BlockTree) {
+          break;
+        }
+        child = leaf;
+        q = q.getParentPath();
+      }
+      stmt = q;
+    }
+    return unjoinedRaces && !forwardDone;
+  }
+
+  private static boolean closesJoiningResource(TryTree tryTree, VisitorState state) {
+    for (Tree resource : tryTree.getResources()) {
+      if (TaskSinks.joinsOnClose(ASTHelpers.getType(resource), state)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int indexOf(List<? extends StatementTree> statements, Tree statement) {
+    for (int i = 0; i < statements.size(); i++) {
+      if (statements.get(i) == statement) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * In source order: joins, uses of {@code var} (if {@code anyUse}), and sink calls whose tasks use
+   * {@code var}. Storing the reference ({@code all.add(list)}, {@code x = list}) isn't a use.
+   */
+  private List<Event> events(TreePath statement, Symbol var, boolean anyUse, VisitorState state) {
+    List<Event> events = new ArrayList<>();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+        if (sinks.sinkCall(getCurrentPath(), state) != null && mentions(node, var)) {
+          events.add(Event.CONFLICT);
+          return null;
+        }
+        super.visitMethodInvocation(node, null);
+        if (TaskSinks.isJoin(node, state)) {
+          events.add(Event.JOIN);
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitNewClass(NewClassTree node, Void unused) {
+        if (sinks.sinkCall(getCurrentPath(), state) != null && mentions(node, var)) {
+          events.add(Event.CONFLICT);
+          return null;
+        }
+        return super.visitNewClass(node, null);
+      }
+
+      @Override
+      public Void visitIdentifier(IdentifierTree node, Void unused) {
+        use(node);
+        return null;
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree node, Void unused) {
+        use(node);
+        return super.visitMemberSelect(node, null);
+      }
+
+      private void use(ExpressionTree node) {
+        if (!anyUse || ASTHelpers.getSymbol(node) != var) {
+          return;
+        }
+        Tree parent = getCurrentPath().getParentPath().getLeaf();
+        if (parent instanceof VariableTree
+            || (parent instanceof AssignmentTree
+                && ((AssignmentTree) parent).getExpression() == node)) {
+          return; // aliasing: precision first
+        }
+        if (parent instanceof MethodInvocationTree
+            && ((MethodInvocationTree) parent).getArguments().contains(node)) {
+          MethodSymbol called = ASTHelpers.getSymbol((MethodInvocationTree) parent);
+          if (called != null
+              && (called.getSimpleName().contentEquals("add")
+                  || called.getSimpleName().contentEquals("put"))) {
+            return; // storing the reference in another container
+          }
+        }
+        events.add(Event.TOUCH);
+      }
+    }.scan(statement, null);
+    return events;
+  }
+
+  private static boolean mentions(Tree tree, Symbol var) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree node, Void unused) {
+        if (ASTHelpers.getSymbol(node) == var) {
+          found[0] = true;
+        }
+        return null;
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree node, Void unused) {
+        if (ASTHelpers.getSymbol(node) == var) {
+          found[0] = true;
+        }
+        return super.visitMemberSelect(node, null);
+      }
+    }.scan(tree, null);
+    return found[0];
+  }
+
+  // ---------------------------------------------------------------- fixes
+
+  /** The suggested fixes, each one compiling on its own. */
+  private static final class Fixes {
+    private Fixes() {}
+
+    static List<SuggestedFix> forWrite(
+        ExpressionTree write,
+        TreePath writePath,
+        Symbol var,
+        ExpressionTree ref,
+        boolean collection,
+        @Nullable NewClassTree valueFactory,
+        boolean value,
+        VisitorState state) {
+      List<SuggestedFix> fixes = new ArrayList<>();
+      try {
+        if (value) {
+          SuggestedFix wrapValues = wrapFactory(valueFactory, write, state);
+          if (wrapValues != null) {
+            fixes.add(wrapValues);
+          }
+        } else if (collection) {
+          fixes.addAll(declarationFixes(var, state));
+        }
+        SuggestedFix sync = synchronizedFix(write, writePath, lockFor(var, ref, writePath, collection || value, state), state);
+        if (sync != null) {
+          fixes.add(sync);
+        }
+      } catch (RuntimeException e) {
+        // a fix we can't build is a fix we don't offer
+      }
+      return fixes;
+    }
+
+    /** {@code new ArrayList<>()} becomes {@code Collections.synchronizedList(new ArrayList<>())}. */
+    private static List<SuggestedFix> declarationFixes(Symbol var, VisitorState state) {
+      List<SuggestedFix> fixes = new ArrayList<>();
+      VariableTree decl = ThreadSafety.declaration(var, state);
+      List<ExpressionTree> values = ThreadSafety.assignedValues(var, state);
+      if (decl == null
+          || values == null
+          || values.size() != 1
+          || !(decl.getInitializer() instanceof NewClassTree)) {
+        return fixes;
+      }
+      NewClassTree init = (NewClassTree) decl.getInitializer();
+      if (init.getClassBody() != null) {
+        return fixes;
+      }
+      String unsafe = ThreadSafety.unsafeTypeName(ASTHelpers.getType(init), state);
+      if (unsafe == null || !ASTHelpers.getType(init).tsym.getQualifiedName().contentEquals(unsafe)) {
+        return fixes;
+      }
+      String wrapper = ThreadSafety.UNSAFE_TYPES.get(unsafe);
+      if (wrapper == null || wrapper.isEmpty()) {
+        return fixes;
+      }
+      if (!assignable(ThreadSafety.WRAPPER_RESULT.get(wrapper), var.type, state)) {
+        return fixes; // declared as ArrayList: a wrapper would not type-check
+      }
+      fixes.add(
+          SuggestedFix.builder()
+              .setShortDescription("make the declaration thread-safe: Collections." + wrapper)
+              .replace(init, "Collections." + wrapper + "(" + state.getSourceForNode(init) + ")")
+              .addImport("java.util.Collections")
+              .build());
+      if (unsafe.equals("java.util.HashMap")
+          && isOneOf(var.type, state, "java.util.Map", "java.util.AbstractMap")
+          && ThreadSafety.provablyNullFree(var, state)) {
+        Tree clazz = init.getIdentifier();
+        if (clazz instanceof com.sun.source.tree.ParameterizedTypeTree) {
+          clazz = ((com.sun.source.tree.ParameterizedTypeTree) clazz).getType();
+        }
+        fixes.add(
+            SuggestedFix.builder()
+                .setShortDescription("use a ConcurrentHashMap (no null keys or values here)")
+                .replace(clazz, "ConcurrentHashMap")
+                .addImport("java.util.concurrent.ConcurrentHashMap")
+                .build());
+      }
+      return fixes;
+    }
+
+    /** {@code k -> new ArrayList<>()} becomes {@code k -> Collections.synchronizedList(...)}. */
+    private static @Nullable SuggestedFix wrapFactory(
+        @Nullable NewClassTree factory, ExpressionTree write, VisitorState state) {
+      if (factory == null || factory.getClassBody() != null) {
+        return null;
+      }
+      String unsafe = ThreadSafety.unsafeTypeName(ASTHelpers.getType(factory), state);
+      String wrapper = unsafe == null ? null : ThreadSafety.UNSAFE_TYPES.get(unsafe);
+      if (wrapper == null || wrapper.isEmpty()) {
+        return null;
+      }
+      ExpressionTree valueCall =
+          ASTHelpers.stripParentheses(ASTHelpers.getReceiver(write));
+      if (!assignable(ThreadSafety.WRAPPER_RESULT.get(wrapper), ASTHelpers.getType(valueCall), state)) {
+        return null;
+      }
+      return SuggestedFix.builder()
+          .setShortDescription("make the map's values thread-safe: Collections." + wrapper)
+          .replace(factory, "Collections." + wrapper + "(" + state.getSourceForNode(factory) + ")")
+          .addImport("java.util.Collections")
+          .build();
+    }
+
+    private static boolean isOneOf(Type type, VisitorState state, String... names) {
+      String name = state.getTypes().erasure(type).tsym.getQualifiedName().toString();
+      for (String n : names) {
+        if (n.equals(name)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static boolean assignable(
+        @Nullable String fromType, @Nullable Type to, VisitorState state) {
+      if (fromType == null || to == null) {
+        return false;
+      }
+      Type from = state.getTypeFromString(fromType);
+      return from != null
+          && ASTHelpers.isSubtype(
+              state.getTypes().erasure(from), state.getTypes().erasure(to), state);
+    }
+
+    /** What to lock: the collection itself, or for a counter the object or class owning it. */
+    private static @Nullable String lockFor(
+        Symbol var, ExpressionTree ref, TreePath writePath, boolean collection, VisitorState state) {
+      if (collection || TaskSinks.isLocal(var) || var.type.getTag() == TypeTag.ARRAY) {
+        return state.getSourceForNode(ref);
+      }
+      // A field counter: lock the object that owns the field (or its class, if static).
+      if (!(var.owner instanceof ClassSymbol)) {
+        return null;
+      }
+      ClassSymbol owner = (ClassSymbol) var.owner;
+      if (owner.getSimpleName().length() == 0) {
+        return null; // a field of an anonymous class
+      }
+      if (var.isStatic()) {
+        return owner.getSimpleName() + ".class";
+      }
+      if (ref instanceof MemberSelectTree) {
+        return state.getSourceForNode(((MemberSelectTree) ref).getExpression());
+      }
+      ClassTree enclosing = ASTHelpers.findEnclosingNode(writePath, ClassTree.class);
+      return enclosing != null && ASTHelpers.getSymbol(enclosing) == owner
+          ? "this"
+          : owner.getSimpleName() + ".this";
+    }
+
+    /** Wraps the statement (or expression lambda body, or method reference) in synchronized. */
+    private static @Nullable SuggestedFix synchronizedFix(
+        ExpressionTree write, TreePath writePath, @Nullable String lock, VisitorState state) {
+      if (lock == null) {
+        return null;
+      }
+      String description = "wrap the write in synchronized (" + lock + ")";
+      if (write instanceof MemberReferenceTree) {
+        return referenceToSynchronizedLambda((MemberReferenceTree) write, writePath, lock, state);
+      }
+      // sb.append(a).append(b): the statement holds the whole chain.
+      TreePath path = writePath;
+      while (path.getParentPath().getLeaf() instanceof MemberSelectTree
+          && path.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree
+          && ((MethodInvocationTree) path.getParentPath().getParentPath().getLeaf())
+                  .getMethodSelect()
+              == path.getParentPath().getLeaf()) {
+        path = path.getParentPath().getParentPath();
+      }
+      write = (ExpressionTree) path.getLeaf();
+      Tree parent = path.getParentPath().getLeaf();
+      if (parent instanceof ExpressionStatementTree) {
+        return SuggestedFix.builder()
+            .setShortDescription(description)
+            .replace(parent, "synchronized (" + lock + ") {\n" + state.getSourceForNode(parent) + "\n}")
+            .build();
+      }
+      if (parent instanceof ReturnTree) {
+        return SuggestedFix.builder()
+            .setShortDescription(description)
+            .replace(parent, "synchronized (" + lock + ") {\n" + state.getSourceForNode(parent) + "\n}")
+            .build();
+      }
+      if (parent instanceof LambdaExpressionTree
+          && ((LambdaExpressionTree) parent).getBody() == write) {
+        boolean returns = returnsValue(parent, state);
+        return SuggestedFix.builder()
+            .setShortDescription(description)
+            .replace(
+                write,
+                "{\nsynchronized (" + lock + ") {\n" + (returns ? "return " : "")
+                    + state.getSourceForNode(write) + ";\n}\n}")
+            .build();
+      }
+      return null;
+    }
+
+    private static @Nullable SuggestedFix referenceToSynchronizedLambda(
+        MemberReferenceTree ref, TreePath refPath, String lock, VisitorState state) {
+      Type type = ASTHelpers.getType(ref);
+      if (type == null) {
+        return null;
+      }
+      Type descriptor = state.getTypes().findDescriptorType(type);
+      int arity = descriptor.getParameterTypes().size();
+      boolean returns = descriptor.getReturnType().getTag() != TypeTag.VOID;
+      Set<String> taken = namesInScope(refPath);
+      List<String> params = new ArrayList<>();
+      for (int i = 0; params.size() < arity; i++) {
+        String name = i == 0 ? "item" : "item" + i;
+        if (!taken.contains(name)) {
+          params.add(name);
+        }
+      }
+      String args = String.join(", ", params);
+      String head = arity == 1 ? args : "(" + args + ")";
+      String call = state.getSourceForNode(ref.getQualifierExpression()) + "." + ref.getName() + "(" + args + ")";
+      return SuggestedFix.builder()
+          .setShortDescription("wrap the write in synchronized (" + lock + ")")
+          .replace(
+              ref,
+              head + " -> {\nsynchronized (" + lock + ") {\n" + (returns ? "return " : "") + call
+                  + ";\n}\n}")
+          .build();
+    }
+
+    private static boolean returnsValue(Tree lambda, VisitorState state) {
+      Type type = ASTHelpers.getType(lambda);
+      if (type == null) {
+        return false;
+      }
+      return state.getTypes().findDescriptorType(type).getReturnType().getTag() != TypeTag.VOID;
+    }
+
+    /** Names of variables declared in the enclosing top-level method or class. */
+    private static Set<String> namesInScope(TreePath path) {
+      Tree scope = null;
+      for (TreePath p = path; p != null; p = p.getParentPath()) {
+        if (p.getLeaf() instanceof MethodTree || p.getLeaf() instanceof ClassTree) {
+          scope = p.getLeaf();
+        }
+      }
+      Set<String> names = new HashSet<>();
+      new TreeScanner<Void, Void>() {
+        @Override
+        public Void visitVariable(VariableTree node, Void unused) {
+          names.add(node.getName().toString());
+          return super.visitVariable(node, null);
+        }
+      }.scan(scope, null);
+      return names;
+    }
+  }
+}
