@@ -10,8 +10,9 @@ import java.util.List;
 
 /**
  * The financial supervisor's fan-out where tasks work under a context other than their own, so a
- * failing specialist does not stop the others. Each marked line is one ParentContextInTask
- * finding (src/pitfalls/expected-findings.txt); -Pfix hands each task its own context.
+ * failing specialist does not stop the others: one mistake per method. Each is one
+ * ParentContextInTask finding listed in src/pitfalls/expected-findings.txt; -Pfix hands each task
+ * its own context.
  */
 public final class ParentContextInTaskPitfalls {
   private final List<Specialist> specialists;
@@ -30,7 +31,7 @@ public final class ParentContextInTaskPitfalls {
       for (int i = 0; i < specialists.size(); i++) {
         int slot = i;
         Specialist specialist = specialists.get(i);
-        group.go(c -> findings[slot] = specialist.analyze(ctx, query)); // PITFALL
+        group.go(c -> findings[slot] = specialist.analyze(ctx, query));
       }
       group.await();
     }
@@ -45,7 +46,7 @@ public final class ParentContextInTaskPitfalls {
       for (int i = 0; i < specialists.size(); i++) {
         int slot = i;
         Specialist specialist = specialists.get(i);
-        group.go(c -> findings[slot] = specialist.analyze(Context.background(), query)); // PITFALL
+        group.go(c -> findings[slot] = specialist.analyze(Context.background(), query));
       }
       group.await();
     }
@@ -60,7 +61,7 @@ public final class ParentContextInTaskPitfalls {
       for (int i = 0; i < specialists.size(); i++) {
         int slot = i;
         Specialist specialist = specialists.get(i);
-        group.go(c -> findings[slot] = specialist.analyze(requestContext, query)); // PITFALL
+        group.go(c -> findings[slot] = specialist.analyze(requestContext, query));
       }
       group.await();
     }

@@ -15,11 +15,13 @@ import java.util.concurrent.Future;
 
 /**
  * The financial supervisor's fan-out with shared state that is not thread-safe, written the ways
- * it is written in real code. Each marked line is one UnsafeSharedMutationInTask finding
- * (src/pitfalls/expected-findings.txt); -Pfix rewrites them and the result must compile clean.
+ * it is written in real code: one mistake per method. Each is one UnsafeSharedMutationInTask
+ * finding listed in src/pitfalls/expected-findings.txt; -Pfix applies the suggested fixes to a
+ * copy, which must then compile with no finding left.
  */
 public final class UnsafeSharedMutationInTaskPitfalls {
   private final List<Specialist> specialists;
+  private final List<String> consulted = new ArrayList<>();
   private int answered;
 
   public UnsafeSharedMutationInTaskPitfalls(List<Specialist> specialists) {
@@ -32,7 +34,7 @@ public final class UnsafeSharedMutationInTaskPitfalls {
     try (TaskGroup group = TaskGroup.withContext(ctx)) {
       group.setLimit(6);
       for (Specialist specialist : specialists) {
-        group.go(c -> findings.add(specialist.analyze(c, query))); // PITFALL
+        group.go(c -> findings.add(specialist.analyze(c, query)));
       }
       group.await();
     }
@@ -42,7 +44,7 @@ public final class UnsafeSharedMutationInTaskPitfalls {
   /** A parallel stream puts into a HashMap: entries vanish during a concurrent resize. */
   public Map<String, Integer> nameLengths() {
     Map<String, Integer> lengths = new HashMap<>();
-    specialists.parallelStream().forEach(s -> lengths.put(s.name(), s.name().length())); // PITFALL
+    specialists.parallelStream().forEach(s -> lengths.put(s.name(), s.name().length()));
     return lengths;
   }
 
@@ -54,7 +56,7 @@ public final class UnsafeSharedMutationInTaskPitfalls {
           CompletableFuture.runAsync(
               () -> {
                 if (answers(specialist, ctx, query)) {
-                  answered++; // PITFALL
+                  answered++;
                 }
               }));
     }
@@ -71,7 +73,7 @@ public final class UnsafeSharedMutationInTaskPitfalls {
           executor.submit(
               () -> {
                 Finding f = specialist.analyze(ctx, query);
-                out.append(f.summary()).append('\n'); // PITFALL
+                out.append(f.summary()).append('\n');
                 return f;
               }));
     }
@@ -79,6 +81,16 @@ public final class UnsafeSharedMutationInTaskPitfalls {
       f.get();
     }
     return out.toString();
+  }
+
+  /** A parallel forEach calls a private method that appends to a field: the common real form. */
+  public List<String> consult() {
+    specialists.parallelStream().forEach(this::recordConsulted);
+    return consulted;
+  }
+
+  private void recordConsulted(Specialist specialist) {
+    consulted.add(specialist.name());
   }
 
   private static boolean answers(Specialist specialist, Context ctx, String query) {
