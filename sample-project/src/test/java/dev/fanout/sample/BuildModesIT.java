@@ -64,6 +64,11 @@ class BuildModesIT {
     pitfalls = sample.resolve("src/pitfalls/java");
     logs = sample.resolve("target/build-modes");
     Files.createDirectories(logs);
+    try (Stream<Path> old = Files.list(logs)) {
+      for (Path p : old.toList()) {
+        Files.delete(p); // no test may read a log an earlier run left
+      }
+    }
 
     expected = new LinkedHashMap<>();
     for (String raw : Files.readAllLines(sample.resolve("src/pitfalls/expected-findings.txt"))) {
@@ -139,6 +144,36 @@ class BuildModesIT {
 
   @Test
   @Order(3)
+  void reviewCommentConverterReadsTheCheckRun() throws Exception {
+    // tools/ErrorProneFindings.java (docs/ci.md) on the check run's log: one review comment per finding.
+    Path log = logs.resolve("check.log");
+    assertTrue(Files.exists(log), "run the check mode first");
+    Path out = logs.resolve("check.rdjsonl");
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                sample.resolve("tools/ErrorProneFindings.java").toString(),
+                "--format", "rdjsonl", "--base", pitfalls.toString(), log.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    assertTrue(p.waitFor(2, TimeUnit.MINUTES), "converter hung");
+    String json = Files.readString(out);
+    assertEquals(0, p.exitValue(), json);
+    Pattern comment =
+        Pattern.compile("\"path\":\"([^\"]+)\",\"range\":\\{\"start\":\\{\"line\":(\\d+).*\"code\":\\{\"value\":\"(\\w+)\"");
+    Set<String> comments = new TreeSet<>();
+    for (String line : json.lines().toList()) {
+      Matcher m = comment.matcher(line);
+      assertTrue(m.find(), "not a reviewdog diagnostic: " + line);
+      assertTrue(line.contains("\"severity\":\"WARNING\""), line);
+      comments.add(m.group(1) + ":" + m.group(2) + " " + m.group(3));
+    }
+    assertEquals(expectedKeys(), comments, out.toString());
+  }
+
+  @Test
+  @Order(4)
   void strictFailsOnEveryExpectedFinding() throws Exception {
     Run run = run("strict");
     assertNotEquals(0, run.exit, "strict mode must fail the build; see " + run.log);
@@ -149,7 +184,7 @@ class BuildModesIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void fixPatchesACopyThatCompilesWithNoFindingLeft() throws Exception {
     Path fixed = sample.resolve("target/pitfalls-fixed");
     Run run = run("fix");
@@ -184,7 +219,7 @@ class BuildModesIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void demoRunsTheSupervisor() throws Exception {
     Run run = run("demo");
     assertTrue(run.output.contains("financial_supervisor: query"), run.log.toString());
