@@ -1,27 +1,34 @@
 package dev.fanout.errorprone;
 
+import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.SynchronizedTree;
 import com.sun.source.tree.Tree;
+import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
+import java.util.List;
 import javax.lang.model.element.Modifier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Knows whether code runs while a lock is held: inside a {@code synchronized} block or method, or
+ * Knows whether code runs while a lock is held: inside a {@code synchronized} block or method,
  * after {@code lock.lock()} (or inside {@code if (lock.tryLock())}) on a {@code
- * java.util.concurrent.locks.Lock}. Any monitor counts: the check stays silent rather than guess
- * which lock was meant.
+ * java.util.concurrent.locks.Lock}, after a {@code StampedLock} read or write lock, or after
+ * acquiring a single-permit {@code Semaphore}. Any lock counts: the check stays silent rather than
+ * guess which lock was meant.
  */
 final class GuardedRegions {
   private GuardedRegions() {}
@@ -67,19 +74,102 @@ final class GuardedRegions {
       if (statement == child) {
         return locked;
       }
-      if (statement instanceof ExpressionStatementTree) {
-        ExpressionTree expr = ((ExpressionStatementTree) statement).getExpression();
-        if (expr instanceof MethodInvocationTree) {
-          String name = lockCallName((MethodInvocationTree) expr, state);
-          if ("lock".equals(name) || "lockInterruptibly".equals(name)) {
+      MethodInvocationTree call = callIn(statement);
+      if (call != null) {
+        switch (lockAction(call, state)) {
+          case ACQUIRE:
             locked = true;
-          } else if ("unlock".equals(name)) {
+            break;
+          case RELEASE:
             locked = false;
-          }
+            break;
+          default:
+            break;
         }
       }
     }
     return false;
+  }
+
+  /**
+   * The call a statement makes at its top: {@code lock.lock();}, {@code long stamp =
+   * sl.writeLock();}, {@code permit = semaphore.tryAcquire(...);}.
+   */
+  private static @Nullable MethodInvocationTree callIn(StatementTree statement) {
+    ExpressionTree expr = null;
+    if (statement instanceof ExpressionStatementTree) {
+      expr = ((ExpressionStatementTree) statement).getExpression();
+      if (expr instanceof AssignmentTree) {
+        expr = ((AssignmentTree) expr).getExpression();
+      }
+    } else if (statement instanceof VariableTree) {
+      expr = ((VariableTree) statement).getInitializer();
+    }
+    return expr instanceof MethodInvocationTree ? (MethodInvocationTree) expr : null;
+  }
+
+  private enum Action {
+    ACQUIRE,
+    RELEASE,
+    NONE
+  }
+
+  private static final ImmutableSet<String> STAMPED_ACQUIRE =
+      ImmutableSet.of(
+          "writeLock", "readLock", "writeLockInterruptibly", "readLockInterruptibly",
+          "tryWriteLock", "tryReadLock", "tryConvertToWriteLock");
+
+  private static final ImmutableSet<String> STAMPED_RELEASE =
+      ImmutableSet.of("unlock", "unlockWrite", "unlockRead");
+
+  /**
+   * What a call does to a lock: {@code Lock.lock/lockInterruptibly/unlock}, {@code StampedLock}
+   * write and read locks, and a {@code Semaphore} with a single permit used as a mutex.
+   */
+  private static Action lockAction(MethodInvocationTree call, VisitorState state) {
+    MethodSymbol sym = ASTHelpers.getSymbol(call);
+    if (sym == null) {
+      return Action.NONE;
+    }
+    String name = sym.getSimpleName().toString();
+    if (TaskSinks.isSubtype(sym.owner.type, LOCK, state)) {
+      return name.equals("lock") || name.equals("lockInterruptibly")
+          ? Action.ACQUIRE
+          : name.equals("unlock") ? Action.RELEASE : Action.NONE;
+    }
+    if (TaskSinks.isSubtype(sym.owner.type, STAMPED_LOCK, state)) {
+      return STAMPED_ACQUIRE.contains(name)
+          ? Action.ACQUIRE
+          : STAMPED_RELEASE.contains(name) ? Action.RELEASE : Action.NONE;
+    }
+    if (TaskSinks.isSubtype(sym.owner.type, SEMAPHORE, state) && isMutex(call, state)) {
+      return name.startsWith("acquire") || name.equals("tryAcquire")
+          ? Action.ACQUIRE
+          : name.equals("release") ? Action.RELEASE : Action.NONE;
+    }
+    return Action.NONE;
+  }
+
+  /** A semaphore whose every value in this file is {@code new Semaphore(1)} (optionally fair). */
+  private static boolean isMutex(MethodInvocationTree call, VisitorState state) {
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    Symbol sym = receiver == null ? null : ASTHelpers.getSymbol(receiver);
+    if (sym == null) {
+      return false;
+    }
+    List<ExpressionTree> values = ThreadSafety.assignedValues(sym, state);
+    if (values == null || values.isEmpty()) {
+      return false;
+    }
+    for (ExpressionTree value : values) {
+      if (!(value instanceof NewClassTree)
+          || ((NewClassTree) value).getArguments().isEmpty()
+          || !Integer.valueOf(1)
+              .equals(ASTHelpers.constValue(((NewClassTree) value).getArguments().get(0)))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean callsTryLock(ExpressionTree condition, VisitorState state) {
@@ -95,6 +185,9 @@ final class GuardedRegions {
     }.scan(condition, null);
     return found[0];
   }
+
+  private static final String STAMPED_LOCK = "java.util.concurrent.locks.StampedLock";
+  private static final String SEMAPHORE = "java.util.concurrent.Semaphore";
 
   /** The name of a call on a {@code Lock}, or null if it isn't one. */
   private static @Nullable String lockCallName(MethodInvocationTree call, VisitorState state) {

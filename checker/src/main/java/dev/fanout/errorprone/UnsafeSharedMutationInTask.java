@@ -215,7 +215,11 @@ public final class UnsafeSharedMutationInTask extends BugChecker
   @Override
   public Description matchAssignment(AssignmentTree tree, VisitorState state) {
     try {
-      return matchLvalue(tree, tree.getVariable(), Kind.ASSIGN, state);
+      // count = count + 1 is a read-modify-write, like count++.
+      Symbol assigned = ASTHelpers.getSymbol(tree.getVariable());
+      Kind kind =
+          assigned != null && mentions(tree.getExpression(), assigned) ? Kind.COUNTER : Kind.ASSIGN;
+      return matchLvalue(tree, tree.getVariable(), kind, state);
     } catch (RuntimeException e) {
       return Description.NO_MATCH;
     }
@@ -359,7 +363,12 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       return null;
     }
     Symbol sym = ASTHelpers.getSymbol(expr);
-    return sym instanceof VarSymbol ? sym : null;
+    if (!(sym instanceof VarSymbol)
+        || sym.getSimpleName().contentEquals("this")
+        || sym.getSimpleName().contentEquals("super")) {
+      return null; // javac models this and super as variables; they aren't shared state we judge
+    }
+    return sym;
   }
 
   // ---------------------------------------------------------------- the analysis

@@ -109,6 +109,8 @@ final class UnsafeSharedMutationInTaskTest {
           "class Test {",
           "  private final Lock lock = new ReentrantLock();",
           "  private final ReadWriteLock rw = new ReentrantReadWriteLock();",
+          "  private final StampedLock stamped = new StampedLock();",
+          "  private final Semaphore mutex = new Semaphore(1);",
           "  private final Map<String, Integer> counts = new HashMap<>();",
           "  private int total;",
           "  void run(ExecutorService ex, List<String> items) {",
@@ -126,6 +128,15 @@ final class UnsafeSharedMutationInTaskTest {
           "        }",
           "        rw.writeLock().lock();",
           "        try { counts.clear(); } finally { rw.writeLock().unlock(); }",
+          "        long stamp = stamped.writeLock();",
+          "        try { counts.put(item, 2); } finally { stamped.unlockWrite(stamp); }",
+          "        boolean permit = false;",
+          "        try {",
+          "          permit = mutex.tryAcquire();",
+          "          total++;",
+          "        } finally {",
+          "          if (permit) mutex.release();",
+          "        }",
           "      });",
           "    }",
           "  }",
@@ -419,6 +430,50 @@ final class UnsafeSharedMutationInTaskTest {
           "    r.run();",
           "  }",
           "  private void append(String s) { results.add(s); }",
+          "}");
+    }
+
+    @Test
+    void unusualShapesDoNotCrashOrWarn() {
+      silent(
+          "import java.util.*;",
+          "import java.util.concurrent.*;",
+          "import java.util.function.*;",
+          "class Test {",
+          "  static final List<String> LOG = new ArrayList<>();",
+          "  static final Runnable INIT = () -> LOG.add(\"init\");",
+          "  static { LOG.add(\"static\"); }",
+          "  enum Mode { A { @Override void apply(List<String> l) { l.add(\"a\"); } }; abstract void apply(List<String> l); }",
+          "  record Pair(List<String> left, int n) {",
+          "    Pair { left.add(\"x\"); }",
+          "  }",
+          "  static class Sub extends ArrayList<String> {",
+          "    void run(ExecutorService ex) { ex.execute(super::clear); ex.execute(() -> add(\"x\")); }",
+          "  }",
+          "  <T> void generic(ExecutorService ex, List<T> xs, T t) {",
+          "    ex.execute(() -> xs.add(t));",
+          "  }",
+          "  int switches(ExecutorService ex, Object o) throws Exception {",
+          "    return ex.submit(() -> switch (o) {",
+          "      case String s -> { List<String> l = new ArrayList<>(); l.add(s); yield l.size(); }",
+          "      default -> 0;",
+          "    }).get();",
+          "  }",
+          "  void indexes(ExecutorService ex, int[] counts, int n) {",
+          "    int[] local = new int[n];",
+          "    for (int i = 0; i < n; i++) {",
+          "      int k = i;",
+          "      ex.execute(() -> { local[k]++; counts[k] += 1; });",
+          "    }",
+          "  }",
+          "  Supplier<List<String>> factory() { return ArrayList::new; }",
+          "  void nested(ExecutorService ex) {",
+          "    ex.execute(() -> {",
+          "      Map<String, List<String>> m = new HashMap<>();",
+          "      m.computeIfAbsent(\"k\", k -> new ArrayList<>()).add(\"v\");",
+          "      new Object() { int n; void bump() { n++; } }.bump();",
+          "    });",
+          "  }",
           "}");
     }
 
@@ -783,6 +838,30 @@ final class UnsafeSharedMutationInTaskTest {
     }
 
     @Test
+    void semaphoreWithSeveralPermitsIsNotALock() {
+      flagged(
+          "import java.util.*;",
+          "import java.util.concurrent.*;",
+          "class Test {",
+          "  private final Semaphore slots = new Semaphore(5);",
+          "  private int count;",
+          "  void run(ExecutorService ex, List<String> items) {",
+          "    for (String s : items) {",
+          "      ex.execute(() -> {",
+          "        slots.acquireUninterruptibly();",
+          "        try {",
+          "          // BUG: Diagnostic contains: count is written",
+          "          count = count + 1;",
+          "        } finally {",
+          "          slots.release();",
+          "        }",
+          "      });",
+          "    }",
+          "  }",
+          "}");
+    }
+
+    @Test
     void plainAssignmentToAFieldThatSeveralTasksWrite() {
       flagged(
           "import java.util.*;",
@@ -1007,6 +1086,37 @@ final class UnsafeSharedMutationInTaskTest {
               "    for (String item : items) {",
               "      ex.execute(() -> results.add(item));",
               "    }",
+              "  }",
+              "}")
+          .doTest();
+    }
+
+    @Test
+    void severalWritesShareOneDeclarationFix() {
+      refactoring
+          .addInputLines(
+              "Test.java",
+              "import java.util.*;",
+              "class Test {",
+              "  private final Collection<String> seen = new ArrayList<>();",
+              "  void run(List<String> items) {",
+              "    items.parallelStream().forEach(s -> {",
+              "      seen.add(s);",
+              "      seen.remove(s.trim());",
+              "    });",
+              "  }",
+              "}")
+          .addOutputLines(
+              "Test.java",
+              "import java.util.*;",
+              "import java.util.Collections;",
+              "class Test {",
+              "  private final Collection<String> seen = Collections.synchronizedList(new ArrayList<>());",
+              "  void run(List<String> items) {",
+              "    items.parallelStream().forEach(s -> {",
+              "      seen.add(s);",
+              "      seen.remove(s.trim());",
+              "    });",
               "  }",
               "}")
           .doTest();
