@@ -130,7 +130,7 @@ class BuildModesIT {
   void checkReportsEveryExpectedFindingWithItsFix() throws Exception {
     Run run = run("check");
     assertEquals(0, run.exit, "the check run failed; see " + run.log);
-    assertEquals(expectedKeys(), run.findings("WARNING", pitfalls), "findings of the check run (" + run.log + ")");
+    assertSameFindings(run.findings("WARNING", pitfalls), "warnings of the check run (" + run.log + ")");
     assertEquals(Map.of(), run.findingsOutside(pitfalls), "findings in the sample outside the pitfalls (" + run.log + ")");
     for (String finding : run.blocks.keySet()) {
       String block = run.blocks.get(finding);
@@ -169,7 +169,7 @@ class BuildModesIT {
       assertTrue(line.contains("\"severity\":\"WARNING\""), line);
       comments.add(m.group(1) + ":" + m.group(2) + " " + m.group(3));
     }
-    assertEquals(expectedKeys(), comments, out.toString());
+    assertSameFindings(comments, "review comments from " + out);
   }
 
   @Test
@@ -178,7 +178,7 @@ class BuildModesIT {
     Run run = run("strict");
     assertNotEquals(0, run.exit, "strict mode must fail the build; see " + run.log);
     assertTrue(run.output.contains("BUILD FAILURE"), run.log.toString());
-    assertEquals(expectedKeys(), run.findings("ERROR", pitfalls),
+    assertSameFindings(run.findings("ERROR", pitfalls),
         "errors of the strict run (a check missing here is not raised by fanout.checks.asErrors in sample-project/pom.xml; "
             + run.log + ")");
   }
@@ -233,8 +233,16 @@ class BuildModesIT {
     }
   }
 
-  private static Set<String> expectedKeys() {
-    return new TreeSet<>(expected.keySet());
+  /** Fails listing what is missing and what is unexpected, in expected-findings.txt's format. */
+  private static void assertSameFindings(Set<String> actual, String what) {
+    Set<String> missing = new TreeSet<>(expected.keySet());
+    missing.removeAll(actual);
+    Set<String> unexpected = new TreeSet<>(actual);
+    unexpected.removeAll(expected.keySet());
+    if (!missing.isEmpty() || !unexpected.isEmpty()) {
+      fail(what + " differ from src/pitfalls/expected-findings.txt\n  missing:\n    "
+          + String.join("\n    ", missing) + "\n  unexpected:\n    " + String.join("\n    ", unexpected));
+    }
   }
 
   private static String slash(Path p) {
