@@ -116,8 +116,13 @@ final class GuardedRegions {
 
   private static final ImmutableSet<String> STAMPED_ACQUIRE =
       ImmutableSet.of(
-          "writeLock", "readLock", "writeLockInterruptibly", "readLockInterruptibly",
-          "tryWriteLock", "tryReadLock", "tryConvertToWriteLock");
+          "writeLock",
+          "readLock",
+          "writeLockInterruptibly",
+          "readLockInterruptibly",
+          "tryWriteLock",
+          "tryReadLock",
+          "tryConvertToWriteLock");
 
   private static final ImmutableSet<String> STAMPED_RELEASE =
       ImmutableSet.of("unlock", "unlockWrite", "unlockRead");

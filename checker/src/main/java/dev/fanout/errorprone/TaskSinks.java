@@ -25,13 +25,13 @@ import javax.lang.model.element.ElementKind;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Knows which calls run code concurrently with their caller or with each other ("task sinks"),
- * and which expressions are the task bodies handed to them.
+ * Knows which calls run code concurrently with their caller or with each other ("task sinks"), and
+ * which expressions are the task bodies handed to them.
  *
  * <p>A sink is a call that takes code and runs it on another thread: {@code TaskGroup.go/tryGo},
  * executor submission, {@code invokeAll/invokeAny}, {@code CompletableFuture} async stages and
- * callbacks, thread starts, and {@code forEach/peek} on a parallel stream. Users add their own
- * with {@code -XepOpt:Fanout:TaskSinks=com.acme.Pool#submit}.
+ * callbacks, thread starts, and {@code forEach/peek} on a parallel stream. Users add their own with
+ * {@code -XepOpt:Fanout:TaskSinks=com.acme.Pool#submit}.
  */
 final class TaskSinks {
 
@@ -39,8 +39,10 @@ final class TaskSinks {
   static final class SinkUse {
     /** The sink call ({@link MethodInvocationTree} or {@link NewClassTree}), or the task itself. */
     final TreePath sinkPath;
+
     /** The sink runs the same body several times concurrently (parallel stream, invokeAll). */
     final boolean many;
+
     final String description;
 
     SinkUse(TreePath sinkPath, boolean many, String description) {
@@ -52,16 +54,43 @@ final class TaskSinks {
 
   private static final int MAX_DEPTH = 4;
 
+  /**
+   * {@code TaskGroup.map(parent, limit, items, fn)}: runs {@code fn} for every item at once. (Not
+   * in {@link FanoutApi}, which this check may not edit; it belongs there.)
+   */
+  private static final String TASK_GROUP_MAP = "map";
+
   private static final ImmutableSet<String> STAGE_CALLBACKS =
       ImmutableSet.of(
-          "thenApply", "thenAccept", "thenRun", "thenCombine", "thenAcceptBoth", "runAfterBoth",
-          "applyToEither", "acceptEither", "runAfterEither", "thenCompose", "handle",
-          "whenComplete", "exceptionally", "exceptionallyCompose", "completeAsync");
+          "thenApply",
+          "thenAccept",
+          "thenRun",
+          "thenCombine",
+          "thenAcceptBoth",
+          "runAfterBoth",
+          "applyToEither",
+          "acceptEither",
+          "runAfterEither",
+          "thenCompose",
+          "handle",
+          "whenComplete",
+          "exceptionally",
+          "exceptionallyCompose",
+          "completeAsync");
 
   private static final ImmutableSet<String> JOIN_NAMES =
       ImmutableSet.of(
-          "get", "join", "await", "awaitTermination", "close", "invokeAll", "invokeAny",
-          "resultNow", "arriveAndAwaitAdvance", "awaitAdvance", "invoke");
+          "get",
+          "join",
+          "await",
+          "awaitTermination",
+          "close",
+          "invokeAll",
+          "invokeAny",
+          "resultNow",
+          "arriveAndAwaitAdvance",
+          "awaitAdvance",
+          "invoke");
 
   private static final ImmutableSet<String> JOIN_OWNERS =
       ImmutableSet.of(
@@ -179,8 +208,7 @@ final class TaskSinks {
   }
 
   /** Follows a local variable holding a task (or a list of tasks) to the sink it reaches. */
-  private @Nullable SinkUse viaVariable(
-      Symbol var, TreePath from, VisitorState state, int depth) {
+  private @Nullable SinkUse viaVariable(Symbol var, TreePath from, VisitorState state, int depth) {
     TreePath scope = enclosingCodeScope(from);
     if (scope == null) {
       return null;
@@ -247,6 +275,11 @@ final class TaskSinks {
         && isSubtype(owner, FanoutApi.TASK_GROUP, state)) {
       return new SinkUse(callPath, false, "TaskGroup." + name);
     }
+    if (name.equals(TASK_GROUP_MAP)
+        && ASTHelpers.isStatic(sym)
+        && isSubtype(owner, FanoutApi.TASK_GROUP, state)) {
+      return new SinkUse(callPath, true, "TaskGroup.map");
+    }
     if ((name.equals("invokeAll") || name.equals("invokeAny"))
         && isSubtype(owner, "java.util.concurrent.ExecutorService", state)) {
       return new SinkUse(callPath, true, "ExecutorService." + name);
@@ -303,8 +336,8 @@ final class TaskSinks {
 
   /**
    * Whether the stream expression is parallel: the nearest {@code parallel()}/{@code sequential()}
-   * up the chain wins (as at run time); a local stream variable is parallel if any assignment
-   * makes it so.
+   * up the chain wins (as at run time); a local stream variable is parallel if any assignment makes
+   * it so.
    */
   private Parallelism parallelism(
       @Nullable ExpressionTree expr, TreePath context, VisitorState state, int depth) {
@@ -367,8 +400,7 @@ final class TaskSinks {
           if (p == Parallelism.PARALLEL) {
             result[0] = Parallelism.PARALLEL;
           } else if (result[0] != Parallelism.PARALLEL) {
-            result[0] =
-                result[0] == null || result[0] == p ? p : Parallelism.UNKNOWN;
+            result[0] = result[0] == null || result[0] == p ? p : Parallelism.UNKNOWN;
           }
         }
 
@@ -394,8 +426,8 @@ final class TaskSinks {
   }
 
   /**
-   * Whether the invocation waits for tasks: {@code Future.get}, {@code join}, {@code await},
-   * {@code awaitTermination}, an executor's or group's {@code close}, ...
+   * Whether the invocation waits for tasks: {@code Future.get}, {@code join}, {@code await}, {@code
+   * awaitTermination}, an executor's or group's {@code close}, ...
    */
   static boolean isJoin(MethodInvocationTree call, VisitorState state) {
     MethodSymbol sym = ASTHelpers.getSymbol(call);

@@ -90,13 +90,49 @@ final class ThreadSafety {
   /** Calls that mutate a collection, map, queue or builder. {@code set} is absent on purpose. */
   static final ImmutableSet<String> MUTATORS =
       ImmutableSet.of(
-          "add", "addAll", "addFirst", "addLast", "put", "putAll", "putIfAbsent", "putFirst",
-          "putLast", "remove", "removeAll", "removeIf", "retainAll", "clear", "merge", "compute",
-          "computeIfAbsent", "computeIfPresent", "replace", "replaceAll", "push", "pop", "poll",
-          "pollFirst", "pollLast", "pollFirstEntry", "pollLastEntry", "offer", "offerFirst",
-          "offerLast", "removeFirst", "removeLast", "removeFirstOccurrence",
-          "removeLastOccurrence", "sort", "append", "insert", "delete", "deleteCharAt",
-          "setLength", "reverse", "setCharAt", "flip");
+          "add",
+          "addAll",
+          "addFirst",
+          "addLast",
+          "put",
+          "putAll",
+          "putIfAbsent",
+          "putFirst",
+          "putLast",
+          "remove",
+          "removeAll",
+          "removeIf",
+          "retainAll",
+          "clear",
+          "merge",
+          "compute",
+          "computeIfAbsent",
+          "computeIfPresent",
+          "replace",
+          "replaceAll",
+          "push",
+          "pop",
+          "poll",
+          "pollFirst",
+          "pollLast",
+          "pollFirstEntry",
+          "pollLastEntry",
+          "offer",
+          "offerFirst",
+          "offerLast",
+          "removeFirst",
+          "removeLast",
+          "removeFirstOccurrence",
+          "removeLastOccurrence",
+          "sort",
+          "append",
+          "insert",
+          "delete",
+          "deleteCharAt",
+          "setLength",
+          "reverse",
+          "setCharAt",
+          "flip");
 
   /** Calls on a map that yield (and for the first three, create) the value for a key. */
   static final ImmutableSet<String> VALUE_FOR_KEY =
@@ -250,15 +286,28 @@ final class ThreadSafety {
 
   private static final ImmutableSet<String> NULL_FREE_MAP_CALLS =
       ImmutableSet.of(
-          "put", "putIfAbsent", "get", "containsKey", "remove", "merge", "compute",
-          "computeIfAbsent", "computeIfPresent", "size", "isEmpty", "keySet", "values",
-          "entrySet", "forEach", "clear");
+          "put",
+          "putIfAbsent",
+          "get",
+          "containsKey",
+          "remove",
+          "merge",
+          "compute",
+          "computeIfAbsent",
+          "computeIfPresent",
+          "size",
+          "isEmpty",
+          "keySet",
+          "values",
+          "entrySet",
+          "forEach",
+          "clear");
 
   /**
-   * Whether a map variable provably never sees a null key or value, so a {@code
-   * ConcurrentHashMap} behaves like the {@code HashMap} it replaces: every use in this file is a
-   * call on it whose arguments are literals, primitives, new objects, lambdas or string
-   * concatenations, and the map never escapes.
+   * Whether a map variable provably never sees a null key or value, so a {@code ConcurrentHashMap}
+   * behaves like the {@code HashMap} it replaces: every use in this file is a call on it whose
+   * arguments are literals, primitives, new objects, lambdas or string concatenations, and the map
+   * never escapes.
    */
   static boolean provablyNullFree(Symbol var, VisitorState state) {
     boolean[] ok = {true};

@@ -23,7 +23,6 @@ import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.EnhancedForLoopTree;
-import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
@@ -33,7 +32,6 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
-import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
@@ -47,10 +45,7 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
-import com.sun.tools.javac.code.Type;
-import com.sun.tools.javac.code.TypeTag;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import javax.inject.Inject;
@@ -114,7 +109,9 @@ public final class UnsafeSharedMutationInTask extends BugChecker
   private enum Kind {
     /** A mutating call on a collection, map or builder. */
     CALL,
-    /** A mutating call on a value of a thread-safe map: {@code map.computeIfAbsent(k, f).add(v)}. */
+    /**
+     * A mutating call on a value of a thread-safe map: {@code map.computeIfAbsent(k, f).add(v)}.
+     */
     VALUE,
     /** {@code ++}, {@code --} or compound assignment: read-modify-write. */
     COUNTER,
@@ -127,11 +124,13 @@ public final class UnsafeSharedMutationInTask extends BugChecker
     final Symbol var;
     final ExpressionTree ref;
     final Kind kind;
+
     /** For {@link Kind#VALUE}: the constructor call that makes each value, if visible. */
     final @Nullable NewClassTree valueFactory;
+
     /**
-     * What decides how many tasks share the target: the local a field access is rooted at
-     * ({@code shard.results}: one shard per task in a loop), else the variable itself.
+     * What decides how many tasks share the target: the local a field access is rooted at ({@code
+     * shard.results}: one shard per task in a loop), else the variable itself.
      */
     final Symbol scope;
 
@@ -151,8 +150,10 @@ public final class UnsafeSharedMutationInTask extends BugChecker
     final TreePath body;
 
     final TaskSinks.SinkUse sink;
+
     /** The call from the task body to the same-class helper that writes, or null. */
     final @Nullable TreePath callSite;
+
     /** The helper method that holds the write, or null. */
     final @Nullable TreePath helper;
 
@@ -216,7 +217,10 @@ public final class UnsafeSharedMutationInTask extends BugChecker
   public Description matchAssignment(AssignmentTree tree, VisitorState state) {
     try {
       // count = count + 1 is a read-modify-write, like count++.
-      Symbol assigned = ASTHelpers.getSymbol(tree.getVariable());
+      ExpressionTree lhs = ASTHelpers.stripParentheses(tree.getVariable());
+      Symbol assigned =
+          ASTHelpers.getSymbol(
+              lhs instanceof ArrayAccessTree ? ((ArrayAccessTree) lhs).getExpression() : lhs);
       Kind kind =
           assigned != null && mentions(tree.getExpression(), assigned) ? Kind.COUNTER : Kind.ASSIGN;
       return matchLvalue(tree, tree.getVariable(), kind, state);
@@ -283,8 +287,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
         safety.ofType(ASTHelpers.getType(call), state) == ThreadSafety.Safety.UNSAFE
             || (factory != null
                 && safety.ofValue(factory, state) == ThreadSafety.Safety.UNSAFE
-                && safety.ofType(ASTHelpers.getType(call), state)
-                    != ThreadSafety.Safety.SAFE);
+                && safety.ofType(ASTHelpers.getType(call), state) != ThreadSafety.Safety.SAFE);
     return unsafeValues
         ? new Target(map, ASTHelpers.stripParentheses(mapExpr), Kind.VALUE, factory)
         : null;
@@ -374,8 +377,8 @@ public final class UnsafeSharedMutationInTask extends BugChecker
   // ---------------------------------------------------------------- the analysis
 
   /**
-   * A cheap first look: only code in a lambda, a method reference, an anonymous class, or a
-   * private or final method can run as a task. Most writes end here, before any scan.
+   * A cheap first look: only code in a lambda, a method reference, an anonymous class, or a private
+   * or final method can run as a task. Most writes end here, before any scan.
    */
   private static boolean mayRunAsTask(TreePath path) {
     if (path.getLeaf() instanceof MemberReferenceTree) {
@@ -419,8 +422,9 @@ public final class UnsafeSharedMutationInTask extends BugChecker
     String why;
     switch (target.kind) {
       case COUNTER:
-        why = "the update is a read-modify-write, so concurrent updates are lost (volatile does"
-            + " not help)";
+        why =
+            "the update is a read-modify-write, so concurrent updates are lost (volatile does"
+                + " not help)";
         break;
       case ASSIGN:
         why = "several tasks write it with no ordering, so which write survives is random";
@@ -434,9 +438,17 @@ public final class UnsafeSharedMutationInTask extends BugChecker
                 + " synchronization; %s",
             what, site.sink.description, why);
     Description.Builder description = buildDescription(write).setMessage(message);
-    for (SuggestedFix fix : Fixes.forWrite(write, writePath, target.var, target.ref,
-        target.kind == Kind.CALL || target.kind == Kind.VALUE,
-        target.valueFactory, target.kind == Kind.VALUE, state)) {
+    List<SuggestedFix> fixes =
+        SharedMutationFixes.forWrite(
+            write,
+            writePath,
+            target.var,
+            target.ref,
+            target.kind == Kind.CALL || target.kind == Kind.VALUE,
+            target.valueFactory,
+            target.kind == Kind.VALUE,
+            state);
+    for (SuggestedFix fix : fixes) {
       description.addFix(fix);
     }
     return description.build();
@@ -687,8 +699,8 @@ public final class UnsafeSharedMutationInTask extends BugChecker
   }
 
   /**
-   * The first join or use of the target after the sink's statement, up to the end of {@code
-   * stop}'s body (a loop); null if none.
+   * The first join or use of the target after the sink's statement, up to the end of {@code stop}'s
+   * body (a loop); null if none.
    */
   private @Nullable Event firstEventAfter(
       TreePath sinkPath, Tree stop, Target target, VisitorState state) {
@@ -703,6 +715,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
                   new TreePath(parent, statements.get(i)),
                   target.scope,
                   target.kind != Kind.ASSIGN,
+                  taskHandle(sinkPath),
                   state);
           if (!events.isEmpty()) {
             return events.get(0);
@@ -740,6 +753,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       }
       stmt = stmt.getParentPath();
     }
+    Symbol handle = taskHandle(sinkPath);
     boolean forwardDone = false;
     boolean backwardDone = false;
     // A field written by one task that is never joined races with whatever else uses the field;
@@ -753,7 +767,8 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       if (!forwardDone) {
         for (int i = index + 1; i < statements.size(); i++) {
           List<Event> events =
-              events(new TreePath(blockPath, statements.get(i)), target.scope, anyUse, state);
+              events(
+                  new TreePath(blockPath, statements.get(i)), target.scope, anyUse, handle, state);
           Event first = events.isEmpty() ? null : events.get(0);
           if (first == Event.TOUCH || first == Event.CONFLICT) {
             return true;
@@ -767,7 +782,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       if (!backwardDone) {
         for (int i = index - 1; i >= 0; i--) {
           List<Event> events =
-              events(new TreePath(blockPath, statements.get(i)), target.scope, false, state);
+              events(new TreePath(blockPath, statements.get(i)), target.scope, false, null, state);
           Event last = events.isEmpty() ? null : events.get(events.size() - 1);
           if (last == Event.CONFLICT) {
             return true;
@@ -810,6 +825,50 @@ public final class UnsafeSharedMutationInTask extends BugChecker
     return unjoinedRaces && !forwardDone;
   }
 
+  /**
+   * The local that holds the sink's result ({@code var cf = runAsync(...)...}), whose later
+   * callbacks run after the task; or null.
+   */
+  private static @Nullable Symbol taskHandle(TreePath sinkPath) {
+    Tree cur = sinkPath.getLeaf();
+    TreePath p = sinkPath.getParentPath();
+    while (p != null) {
+      Tree leaf = p.getLeaf();
+      boolean receiverOfCall =
+          leaf instanceof MemberSelectTree
+              && ((MemberSelectTree) leaf).getExpression() == cur
+              && p.getParentPath() != null
+              && p.getParentPath().getLeaf() instanceof MethodInvocationTree;
+      if (!receiverOfCall) {
+        break;
+      }
+      cur = p.getParentPath().getLeaf();
+      p = p.getParentPath().getParentPath();
+    }
+    if (p != null
+        && p.getLeaf() instanceof VariableTree
+        && ((VariableTree) p.getLeaf()).getInitializer() == cur) {
+      Symbol sym = ASTHelpers.getSymbol(p.getLeaf());
+      return sym != null && TaskSinks.isLocal(sym) ? sym : null;
+    }
+    return null;
+  }
+
+  /** A {@code CompletionStage} callback registered on {@code handle}: it runs after the task. */
+  private boolean isCallbackOn(MethodInvocationTree call, Symbol handle, VisitorState state) {
+    MethodSymbol sym = ASTHelpers.getSymbol(call);
+    if (sym == null
+        || ASTHelpers.isStatic(sym)
+        || !TaskSinks.isSubtype(sym.owner.type, "java.util.concurrent.CompletionStage", state)) {
+      return false;
+    }
+    ExpressionTree root = ASTHelpers.getReceiver(call);
+    while (root instanceof MethodInvocationTree) {
+      root = ASTHelpers.getReceiver(root);
+    }
+    return root instanceof IdentifierTree && ASTHelpers.getSymbol(root) == handle;
+  }
+
   private static boolean closesJoiningResource(TryTree tryTree, VisitorState state) {
     for (Tree resource : tryTree.getResources()) {
       if (TaskSinks.joinsOnClose(ASTHelpers.getType(resource), state)) {
@@ -832,11 +891,20 @@ public final class UnsafeSharedMutationInTask extends BugChecker
    * In source order: joins, uses of {@code var} (if {@code anyUse}), and sink calls whose tasks use
    * {@code var}. Storing the reference ({@code all.add(list)}, {@code x = list}) isn't a use.
    */
-  private List<Event> events(TreePath statement, Symbol var, boolean anyUse, VisitorState state) {
+  private List<Event> events(
+      TreePath statement,
+      Symbol var,
+      boolean anyUse,
+      @Nullable Symbol taskHandle,
+      VisitorState state) {
     List<Event> events = new ArrayList<>();
     new TreePathScanner<Void, Void>() {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+        if (taskHandle != null && isCallbackOn(node, taskHandle, state)) {
+          events.add(Event.JOIN); // cf.thenApply(v -> ...) runs after the task: ordered
+          return null;
+        }
         if (sinks.sinkCall(getCurrentPath(), state) != null && mentions(node, var)) {
           events.add(Event.CONFLICT);
           return null;
@@ -914,263 +982,5 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       }
     }.scan(tree, null);
     return found[0];
-  }
-
-  // ---------------------------------------------------------------- fixes
-
-  /** The suggested fixes, each one compiling on its own. */
-  private static final class Fixes {
-    private Fixes() {}
-
-    static List<SuggestedFix> forWrite(
-        ExpressionTree write,
-        TreePath writePath,
-        Symbol var,
-        ExpressionTree ref,
-        boolean collection,
-        @Nullable NewClassTree valueFactory,
-        boolean value,
-        VisitorState state) {
-      List<SuggestedFix> fixes = new ArrayList<>();
-      try {
-        if (value) {
-          SuggestedFix wrapValues = wrapFactory(valueFactory, write, state);
-          if (wrapValues != null) {
-            fixes.add(wrapValues);
-          }
-        } else if (collection) {
-          fixes.addAll(declarationFixes(var, state));
-        }
-        SuggestedFix sync = synchronizedFix(write, writePath, lockFor(var, ref, writePath, collection || value, state), state);
-        if (sync != null) {
-          fixes.add(sync);
-        }
-      } catch (RuntimeException e) {
-        // a fix we can't build is a fix we don't offer
-      }
-      return fixes;
-    }
-
-    /** {@code new ArrayList<>()} becomes {@code Collections.synchronizedList(new ArrayList<>())}. */
-    private static List<SuggestedFix> declarationFixes(Symbol var, VisitorState state) {
-      List<SuggestedFix> fixes = new ArrayList<>();
-      VariableTree decl = ThreadSafety.declaration(var, state);
-      List<ExpressionTree> values = ThreadSafety.assignedValues(var, state);
-      if (decl == null
-          || values == null
-          || values.size() != 1
-          || !(decl.getInitializer() instanceof NewClassTree)) {
-        return fixes;
-      }
-      NewClassTree init = (NewClassTree) decl.getInitializer();
-      if (init.getClassBody() != null) {
-        return fixes;
-      }
-      String unsafe = ThreadSafety.unsafeTypeName(ASTHelpers.getType(init), state);
-      if (unsafe == null || !ASTHelpers.getType(init).tsym.getQualifiedName().contentEquals(unsafe)) {
-        return fixes;
-      }
-      String wrapper = ThreadSafety.UNSAFE_TYPES.get(unsafe);
-      if (wrapper == null || wrapper.isEmpty()) {
-        return fixes;
-      }
-      if (!assignable(ThreadSafety.WRAPPER_RESULT.get(wrapper), var.type, state)) {
-        return fixes; // declared as ArrayList: a wrapper would not type-check
-      }
-      fixes.add(
-          SuggestedFix.builder()
-              .setShortDescription("make the declaration thread-safe: Collections." + wrapper)
-              .replace(init, "Collections." + wrapper + "(" + state.getSourceForNode(init) + ")")
-              .addImport("java.util.Collections")
-              .build());
-      if (unsafe.equals("java.util.HashMap")
-          && isOneOf(var.type, state, "java.util.Map", "java.util.AbstractMap")
-          && ThreadSafety.provablyNullFree(var, state)) {
-        Tree clazz = init.getIdentifier();
-        if (clazz instanceof com.sun.source.tree.ParameterizedTypeTree) {
-          clazz = ((com.sun.source.tree.ParameterizedTypeTree) clazz).getType();
-        }
-        fixes.add(
-            SuggestedFix.builder()
-                .setShortDescription("use a ConcurrentHashMap (no null keys or values here)")
-                .replace(clazz, "ConcurrentHashMap")
-                .addImport("java.util.concurrent.ConcurrentHashMap")
-                .build());
-      }
-      return fixes;
-    }
-
-    /** {@code k -> new ArrayList<>()} becomes {@code k -> Collections.synchronizedList(...)}. */
-    private static @Nullable SuggestedFix wrapFactory(
-        @Nullable NewClassTree factory, ExpressionTree write, VisitorState state) {
-      if (factory == null || factory.getClassBody() != null) {
-        return null;
-      }
-      String unsafe = ThreadSafety.unsafeTypeName(ASTHelpers.getType(factory), state);
-      String wrapper = unsafe == null ? null : ThreadSafety.UNSAFE_TYPES.get(unsafe);
-      if (wrapper == null || wrapper.isEmpty()) {
-        return null;
-      }
-      ExpressionTree valueCall =
-          ASTHelpers.stripParentheses(ASTHelpers.getReceiver(write));
-      if (!assignable(ThreadSafety.WRAPPER_RESULT.get(wrapper), ASTHelpers.getType(valueCall), state)) {
-        return null;
-      }
-      return SuggestedFix.builder()
-          .setShortDescription("make the map's values thread-safe: Collections." + wrapper)
-          .replace(factory, "Collections." + wrapper + "(" + state.getSourceForNode(factory) + ")")
-          .addImport("java.util.Collections")
-          .build();
-    }
-
-    private static boolean isOneOf(Type type, VisitorState state, String... names) {
-      String name = state.getTypes().erasure(type).tsym.getQualifiedName().toString();
-      for (String n : names) {
-        if (n.equals(name)) {
-          return true;
-        }
-      }
-      return false;
-    }
-
-    private static boolean assignable(
-        @Nullable String fromType, @Nullable Type to, VisitorState state) {
-      if (fromType == null || to == null) {
-        return false;
-      }
-      Type from = state.getTypeFromString(fromType);
-      return from != null
-          && ASTHelpers.isSubtype(
-              state.getTypes().erasure(from), state.getTypes().erasure(to), state);
-    }
-
-    /** What to lock: the collection itself, or for a counter the object or class owning it. */
-    private static @Nullable String lockFor(
-        Symbol var, ExpressionTree ref, TreePath writePath, boolean collection, VisitorState state) {
-      if (collection || TaskSinks.isLocal(var) || var.type.getTag() == TypeTag.ARRAY) {
-        return state.getSourceForNode(ref);
-      }
-      // A field counter: lock the object that owns the field (or its class, if static).
-      if (!(var.owner instanceof ClassSymbol)) {
-        return null;
-      }
-      ClassSymbol owner = (ClassSymbol) var.owner;
-      if (owner.getSimpleName().length() == 0) {
-        return null; // a field of an anonymous class
-      }
-      if (var.isStatic()) {
-        return owner.getSimpleName() + ".class";
-      }
-      if (ref instanceof MemberSelectTree) {
-        return state.getSourceForNode(((MemberSelectTree) ref).getExpression());
-      }
-      ClassTree enclosing = ASTHelpers.findEnclosingNode(writePath, ClassTree.class);
-      return enclosing != null && ASTHelpers.getSymbol(enclosing) == owner
-          ? "this"
-          : owner.getSimpleName() + ".this";
-    }
-
-    /** Wraps the statement (or expression lambda body, or method reference) in synchronized. */
-    private static @Nullable SuggestedFix synchronizedFix(
-        ExpressionTree write, TreePath writePath, @Nullable String lock, VisitorState state) {
-      if (lock == null) {
-        return null;
-      }
-      String description = "wrap the write in synchronized (" + lock + ")";
-      if (write instanceof MemberReferenceTree) {
-        return referenceToSynchronizedLambda((MemberReferenceTree) write, writePath, lock, state);
-      }
-      // sb.append(a).append(b): the statement holds the whole chain.
-      TreePath path = writePath;
-      while (path.getParentPath().getLeaf() instanceof MemberSelectTree
-          && path.getParentPath().getParentPath().getLeaf() instanceof MethodInvocationTree
-          && ((MethodInvocationTree) path.getParentPath().getParentPath().getLeaf())
-                  .getMethodSelect()
-              == path.getParentPath().getLeaf()) {
-        path = path.getParentPath().getParentPath();
-      }
-      write = (ExpressionTree) path.getLeaf();
-      Tree parent = path.getParentPath().getLeaf();
-      if (parent instanceof ExpressionStatementTree) {
-        return SuggestedFix.builder()
-            .setShortDescription(description)
-            .replace(parent, "synchronized (" + lock + ") {\n" + state.getSourceForNode(parent) + "\n}")
-            .build();
-      }
-      if (parent instanceof ReturnTree) {
-        return SuggestedFix.builder()
-            .setShortDescription(description)
-            .replace(parent, "synchronized (" + lock + ") {\n" + state.getSourceForNode(parent) + "\n}")
-            .build();
-      }
-      if (parent instanceof LambdaExpressionTree
-          && ((LambdaExpressionTree) parent).getBody() == write) {
-        boolean returns = returnsValue(parent, state);
-        return SuggestedFix.builder()
-            .setShortDescription(description)
-            .replace(
-                write,
-                "{\nsynchronized (" + lock + ") {\n" + (returns ? "return " : "")
-                    + state.getSourceForNode(write) + ";\n}\n}")
-            .build();
-      }
-      return null;
-    }
-
-    private static @Nullable SuggestedFix referenceToSynchronizedLambda(
-        MemberReferenceTree ref, TreePath refPath, String lock, VisitorState state) {
-      Type type = ASTHelpers.getType(ref);
-      if (type == null) {
-        return null;
-      }
-      Type descriptor = state.getTypes().findDescriptorType(type);
-      int arity = descriptor.getParameterTypes().size();
-      boolean returns = descriptor.getReturnType().getTag() != TypeTag.VOID;
-      Set<String> taken = namesInScope(refPath);
-      List<String> params = new ArrayList<>();
-      for (int i = 0; params.size() < arity; i++) {
-        String name = i == 0 ? "item" : "item" + i;
-        if (!taken.contains(name)) {
-          params.add(name);
-        }
-      }
-      String args = String.join(", ", params);
-      String head = arity == 1 ? args : "(" + args + ")";
-      String call = state.getSourceForNode(ref.getQualifierExpression()) + "." + ref.getName() + "(" + args + ")";
-      return SuggestedFix.builder()
-          .setShortDescription("wrap the write in synchronized (" + lock + ")")
-          .replace(
-              ref,
-              head + " -> {\nsynchronized (" + lock + ") {\n" + (returns ? "return " : "") + call
-                  + ";\n}\n}")
-          .build();
-    }
-
-    private static boolean returnsValue(Tree lambda, VisitorState state) {
-      Type type = ASTHelpers.getType(lambda);
-      if (type == null) {
-        return false;
-      }
-      return state.getTypes().findDescriptorType(type).getReturnType().getTag() != TypeTag.VOID;
-    }
-
-    /** Names of variables declared in the enclosing top-level method or class. */
-    private static Set<String> namesInScope(TreePath path) {
-      Tree scope = null;
-      for (TreePath p = path; p != null; p = p.getParentPath()) {
-        if (p.getLeaf() instanceof MethodTree || p.getLeaf() instanceof ClassTree) {
-          scope = p.getLeaf();
-        }
-      }
-      Set<String> names = new HashSet<>();
-      new TreeScanner<Void, Void>() {
-        @Override
-        public Void visitVariable(VariableTree node, Void unused) {
-          names.add(node.getName().toString());
-          return super.visitVariable(node, null);
-        }
-      }.scan(scope, null);
-      return names;
-    }
   }
 }

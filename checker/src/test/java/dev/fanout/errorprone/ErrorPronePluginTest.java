@@ -63,10 +63,7 @@ final class ErrorPronePluginTest {
     Compilation asError =
         javacWithErrorProne("-Xep:UnsafeSharedMutationInTask:ERROR").compile(SOURCE);
     assertThat(asError).failed();
-    assertThat(asError)
-        .hadErrorContaining("[UnsafeSharedMutationInTask]")
-        .inFile(SOURCE)
-        .onLine(8);
+    assertThat(asError).hadErrorContaining("[UnsafeSharedMutationInTask]").inFile(SOURCE).onLine(8);
   }
 
   @Test

@@ -266,6 +266,11 @@ final class UnsafeSharedMutationInTaskTest {
           "    ex.submit(() -> log.add(\"x\")).get();",
           "    log.clear();",
           "  }",
+          "  CompletableFuture<List<String>> viaCallbackOnTheSameFuture() {",
+          "    List<String> out = new ArrayList<>();",
+          "    CompletableFuture<Void> cf = CompletableFuture.runAsync(() -> out.add(\"x\"));",
+          "    return cf.thenApply(v -> out);",
+          "  }",
           "  int viaExecutorClose() {",
           "    List<String> out = new ArrayList<>();",
           "    try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {",
@@ -733,6 +738,23 @@ final class UnsafeSharedMutationInTaskTest {
     }
 
     @Test
+    void taskGroupMap() {
+      flagged(
+          "import dev.fanout.*;",
+          "import java.util.*;",
+          "class Test {",
+          "  private final Set<String> failed = new HashSet<>();",
+          "  List<Integer> run(Context ctx, List<String> items) throws Exception {",
+          "    return TaskGroup.map(ctx, 6, items, (c, item) -> {",
+          "      // BUG: Diagnostic contains: TaskGroup.map",
+          "      if (item.isEmpty()) failed.add(item);",
+          "      return item.length();",
+          "    });",
+          "  }",
+          "}");
+    }
+
+    @Test
     void twoSingleTasksWritingTheSameList() {
       flagged(
           "import dev.fanout.*;",
@@ -765,6 +787,22 @@ final class UnsafeSharedMutationInTaskTest {
           "    int early = out.size();",
           "    f.get();",
           "    return early;",
+          "  }",
+          "}");
+    }
+
+    @Test
+    void callbackOnAnotherFutureIsNotOrderedAfterTheTask() {
+      flagged(
+          "import java.util.*;",
+          "import java.util.concurrent.*;",
+          "class Test {",
+          "  CompletableFuture<List<String>> run(CompletableFuture<Void> other) {",
+          "    List<String> out = new ArrayList<>();",
+          "    // BUG: Diagnostic contains: CompletableFuture.runAsync",
+          "    CompletableFuture<Void> cf = CompletableFuture.runAsync(() -> out.add(\"x\"));",
+          "    // BUG: Diagnostic contains: CompletionStage.thenApply",
+          "    return other.thenApply(v -> { out.clear(); return out; });",
           "  }",
           "}");
     }
@@ -831,6 +869,8 @@ final class UnsafeSharedMutationInTaskTest {
           "        total += s.length();",
           "        // BUG: Diagnostic contains: count is written",
           "        count[0] -= 1;",
+          "        // BUG: Diagnostic contains: read-modify-write",
+          "        count[0] = count[0] * 2;",
           "      });",
           "    }",
           "  }",
