@@ -4,17 +4,13 @@ import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
-import com.sun.source.tree.AssignmentTree;
-import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.VariableTree;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
-import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -243,45 +239,12 @@ final class ThreadSafety {
    * null if the variable isn't declared in it (then other code may assign it).
    */
   static @Nullable List<ExpressionTree> assignedValues(Symbol var, VisitorState state) {
-    CompilationUnitTree unit = state.getPath().getCompilationUnit();
-    List<ExpressionTree> values = new ArrayList<>();
-    boolean[] declared = {false};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitVariable(VariableTree node, Void unused) {
-        if (ASTHelpers.getSymbol(node) == var) {
-          declared[0] = true;
-          if (node.getInitializer() != null) {
-            values.add(0, node.getInitializer());
-          }
-        }
-        return super.visitVariable(node, null);
-      }
-
-      @Override
-      public Void visitAssignment(AssignmentTree node, Void unused) {
-        if (ASTHelpers.getSymbol(node.getVariable()) == var) {
-          values.add(node.getExpression());
-        }
-        return super.visitAssignment(node, null);
-      }
-    }.scan(unit, null);
-    return declared[0] ? values : null;
+    return UnitIndex.of(state).assignedValues(var);
   }
 
   /** The declaration of {@code var} in the current compilation unit, or null. */
   static @Nullable VariableTree declaration(Symbol var, VisitorState state) {
-    VariableTree[] found = {null};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitVariable(VariableTree node, Void unused) {
-        if (found[0] == null && ASTHelpers.getSymbol(node) == var) {
-          found[0] = node;
-        }
-        return super.visitVariable(node, null);
-      }
-    }.scan(state.getPath().getCompilationUnit(), null);
-    return found[0];
+    return UnitIndex.of(state).declaration(var);
   }
 
   private static final ImmutableSet<String> NULL_FREE_MAP_CALLS =

@@ -507,31 +507,31 @@ public final class UnsafeSharedMutationInTask extends BugChecker
   /** A call of {@code method} (or a reference to it) from a task body in the same class. */
   private @Nullable TaskSite callSiteTask(
       MethodSymbol method, TreePath classPath, TreePath helperPath, VisitorState state) {
-    TaskSite[] found = {null};
-    new TreePathScanner<Void, Void>() {
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
-        if (found[0] == null && ASTHelpers.getSymbol(node) == method && implicitOrThis(node)) {
-          TaskSite site = findTask(getCurrentPath(), state, false);
-          if (site != null) {
-            found[0] = new TaskSite(site.body, site.sink, getCurrentPath(), helperPath);
-          }
-        }
-        return super.visitMethodInvocation(node, null);
+    Tree cls = classPath.getLeaf();
+    int start = ASTHelpers.getStartPosition(cls);
+    int end = state.getEndPosition(cls);
+    for (TreePath use : UnitIndex.of(state).usesOf(method)) {
+      int pos = ASTHelpers.getStartPosition(use.getLeaf());
+      if (pos < start || pos > end) {
+        continue; // same class only
       }
-
-      @Override
-      public Void visitMemberReference(MemberReferenceTree node, Void unused) {
-        if (found[0] == null && ASTHelpers.getSymbol(node) == method) {
-          TaskSinks.SinkUse sink = sinks.sinkOf(getCurrentPath(), state);
-          if (sink != null) {
-            found[0] = new TaskSite(getCurrentPath(), sink, getCurrentPath(), helperPath);
-          }
+      Tree leaf = use.getLeaf();
+      if (leaf instanceof MethodInvocationTree) {
+        if (!implicitOrThis((MethodInvocationTree) leaf)) {
+          continue;
         }
-        return super.visitMemberReference(node, null);
+        TaskSite site = findTask(use, state, false);
+        if (site != null) {
+          return new TaskSite(site.body, site.sink, use, helperPath);
+        }
+      } else if (leaf instanceof MemberReferenceTree) {
+        TaskSinks.SinkUse sink = sinks.sinkOf(use, state);
+        if (sink != null) {
+          return new TaskSite(use, sink, use, helperPath);
+        }
       }
-    }.scan(classPath, null);
-    return found[0];
+    }
+    return null;
   }
 
   private static boolean implicitOrThis(MethodInvocationTree call) {
