@@ -18,7 +18,7 @@ import java.util.Random;
  * <pre>
  * usage: Main [--seed N] [--fail NAME] [--hang NAME] [--timeout MS] [--query TEXT]
  *   --seed N      latencies are drawn from this seed (default 7)
- *   --fail NAME   that specialist fails: the others are cancelled
+ *   --fail NAME   that specialist fails early: the others are cancelled
  *   --hang NAME   that specialist never answers: only --timeout ends the run
  *   --timeout MS  a deadline for the whole query (default: none)
  * names: analyzer, forecaster, anomaly_detector, recommender
@@ -72,6 +72,10 @@ public final class Main {
       Duration latency = Duration.ofMillis(50 + random.nextInt(250));
       Behaviour behaviour =
           name.equals(fail) ? Behaviour.FAIL : name.equals(hang) ? Behaviour.HANG : Behaviour.ANSWER;
+      if (behaviour == Behaviour.FAIL) {
+        // An unreachable data source fails fast, so the others are still at work when it does.
+        latency = latency.dividedBy(5);
+      }
       specialists.add(new SimulatedSpecialist(name, latency, behaviour, journal));
     }
     FinancialSupervisor supervisor = new FinancialSupervisor(specialists, LIMIT);
