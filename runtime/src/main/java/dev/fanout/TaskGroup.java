@@ -124,7 +124,7 @@ public final class TaskGroup implements AutoCloseable {
   private static final VarHandle IN_FLIGHT;
   private static final VarHandle WORKERS;
   private static final VarHandle ALIVE;
-  private static final VarHandle SPINNING;
+  private static final VarHandle SEARCHING;
   private static final VarHandle SEQ;
 
   static {
@@ -133,7 +133,7 @@ public final class TaskGroup implements AutoCloseable {
       IN_FLIGHT = l.findVarHandle(TaskGroup.class, "inFlight", int.class);
       WORKERS = l.findVarHandle(TaskGroup.class, "workers", int.class);
       ALIVE = l.findVarHandle(TaskGroup.class, "alive", int.class);
-      SPINNING = l.findVarHandle(TaskGroup.class, "spinning", int.class);
+      SEARCHING = l.findVarHandle(TaskGroup.class, "searching", int.class);
       SEQ = l.findVarHandle(TaskGroup.class, "seq", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -155,7 +155,7 @@ public final class TaskGroup implements AutoCloseable {
   private volatile int inFlight; // accepted, not finished: queued + running
   private volatile int workers; // workers that will look at the queue again
   private volatile int alive; // worker threads that have not finished their run()
-  private volatile int spinning; // idle workers polling the queue before they park
+  private volatile int searching; // workers between tasks, looking at the queue (not parked)
   private volatile long seq; // submission order
   private volatile int waiters; // threads blocked on `changed`; written under lock
   private volatile int phase = OPEN;
@@ -453,13 +453,10 @@ public final class TaskGroup implements AutoCloseable {
 
   /** Blocks for a slot. False if the group was cancelled or this thread interrupted meanwhile. */
   private boolean acquire() {
-    // Slots free up within microseconds when tasks are short; parking costs more than that.
+    // Slots free up within microseconds when tasks are short; parking costs more than that. No
+    // Thread.yield here: on a busy machine it gives the core away for a whole time slice.
     for (int spin = 0; spin < ACQUIRE_SPINS; spin++) {
-      if ((spin & 7) == 7) {
-        Thread.yield();
-      } else {
-        Thread.onSpinWait();
-      }
+      Thread.onSpinWait();
       if (tryAcquire()) {
         return true;
       }
@@ -504,8 +501,8 @@ public final class TaskGroup implements AutoCloseable {
       checkOpen("go");
     }
     queue.offer(e);
-    // A spinning worker will take the entry; it passes the signal on if more are waiting.
-    if (spinning == 0) {
+    // A searching worker will take the entry, and passes the signal on if more are waiting.
+    if (searching == 0) {
       signalWork();
     }
   }
@@ -525,13 +522,13 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   /**
-   * Called by a worker that just took an entry after being idle. A submitter that saw this worker
-   * spinning did not signal; if entries remain and nobody else spins, someone must. (The submitter
-   * offers, then reads {@code spinning}; the worker stops spinning, then reads the queue: one of
-   * them sees the other.)
+   * Called by a worker that just took an entry and stopped searching. A submitter that saw it
+   * searching did not signal; if entries remain and nobody else searches, someone must. (The
+   * submitter offers, then reads {@code searching}; the worker stops searching, then reads the
+   * queue: one of them sees the other.)
    */
   private void foundWork() {
-    if (spinning == 0 && queue.peek() != null) {
+    if (searching == 0 && queue.peek() != null) {
       signalWork();
     }
   }
@@ -591,19 +588,22 @@ public final class TaskGroup implements AutoCloseable {
             Thread.currentThread(),
             !inline ? Worker.OWN_THREAD : outer == this ? Worker.NESTED : Worker.CALLER_THREAD);
     running.add(me);
+    SEARCHING.getAndAdd(this, 1);
     try {
       for (; ; ) {
+        // Searching: a submitter that sees a searching worker leaves the entry to it.
         Entry e = queue.poll();
-        if (e != null) {
-          foundWork();
-        } else if (!inline) {
+        if (e == null && !inline) {
           e = linger();
-          if (e == null && parks) {
-            e = park(me);
-          }
+        }
+        SEARCHING.getAndAdd(this, -1);
+        if (e == null && !inline && parks) {
+          e = park(me); // looks at the queue again, after the decrement: nothing is missed
         }
         if (e != null) {
+          foundWork();
           run(me, e);
+          SEARCHING.getAndAdd(this, 1);
           continue;
         }
         WORKERS.getAndAdd(this, -1);
@@ -611,6 +611,7 @@ public final class TaskGroup implements AutoCloseable {
         if (queue.peek() == null || !rejoin()) {
           break;
         }
+        SEARCHING.getAndAdd(this, 1);
       }
     } finally {
       running.remove(me);
@@ -625,25 +626,20 @@ public final class TaskGroup implements AutoCloseable {
     }
   }
 
+  /** Spins for a moment looking for work: cheaper than parking when the next task is near. */
   private Entry linger() {
-    SPINNING.getAndAdd(this, 1);
-    Entry e = null;
     for (int i = 0; i < LINGER_SPINS && !ctx.isCancelled(); i++) {
       if ((i & 15) == 15) {
         Thread.yield();
       } else {
         Thread.onSpinWait();
       }
-      e = queue.poll();
+      Entry e = queue.poll();
       if (e != null) {
-        break;
+        return e;
       }
     }
-    SPINNING.getAndAdd(this, -1);
-    if (e != null) {
-      foundWork();
-    }
-    return e;
+    return null;
   }
 
   /**
@@ -663,7 +659,6 @@ public final class TaskGroup implements AutoCloseable {
         if (ticket.withdraw()) {
           idle.remove(ticket); // no stale tickets pile up
         }
-        foundWork();
         return e;
       }
       if (ticket.taken()) {
