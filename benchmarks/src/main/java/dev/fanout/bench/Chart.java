@@ -101,7 +101,7 @@ public final class Chart {
     }
     bars(g, new Rectangle(800, 1130, W - 840, 470),
         "First failure → fan-in returns, 1,000 blocked siblings: µs (log)",
-        List.of("median", "p99"), lat, true, true);
+        List.of("median", "p99"), lat, true, true, 1000, "target: median < 1,000 µs");
     g.setFont(SMALL);
     g.setColor(Color.DARK_GRAY);
     g.drawString("invokeAll and CompletableFuture cannot interrupt their siblings: not shown. Guava returns before its siblings end.",
@@ -131,12 +131,18 @@ public final class Chart {
   /** Grouped bars: one group per label, one bar per contender; NaN values are left out. */
   private static void bars(Graphics2D g, Rectangle box, String title, List<String> groups,
       List<double[]> values, boolean log, boolean labelValues) {
+    bars(g, box, title, groups, values, log, labelValues, Double.NaN, null);
+  }
+
+  /** As above, with a dashed reference line at {@code ref} (a target) labelled {@code refLabel}. */
+  private static void bars(Graphics2D g, Rectangle box, String title, List<String> groups,
+      List<double[]> values, boolean log, boolean labelValues, double ref, String refLabel) {
     g.setColor(Color.BLACK);
     g.setFont(PANEL);
     g.drawString(title, box.x, box.y + 22);
     int left = box.x + 80;
     int top = box.y + 45;
-    int bottom = box.y + box.height - 40;
+    int bottom = box.y + box.height - 50;
     int right = box.x + box.width;
     double lo = Double.MAX_VALUE;
     double hi = 0;
@@ -237,8 +243,21 @@ public final class Chart {
       g.setColor(Color.BLACK);
       g.setFont(TEXT);
       FontMetrics tf = g.getFontMetrics();
-      String label = groups.get(gi);
-      g.drawString(label, (int) (left + gi * gw + (gw - tf.stringWidth(label)) / 2), bottom + 24);
+      String[] lines = groups.get(gi).split(", ");
+      for (int li = 0; li < lines.length; li++) {
+        g.drawString(lines[li], (int) (left + gi * gw + (gw - tf.stringWidth(lines[li])) / 2),
+            bottom + 22 + 19 * li);
+      }
+    }
+    if (!Double.isNaN(ref) && ref >= min && ref <= max) {
+      int yr = y.applyAsInt(ref);
+      g.setColor(new Color(0xCC0000));
+      g.setStroke(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+          new float[] {10f, 6f}, 0f));
+      g.drawLine(left, yr, right, yr);
+      g.setStroke(new BasicStroke(1f));
+      g.setFont(SMALL);
+      g.drawString(refLabel, left + 6, yr - 6);
     }
   }
 
