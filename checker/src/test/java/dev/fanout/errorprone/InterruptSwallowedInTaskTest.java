@@ -594,4 +594,100 @@ final class InterruptSwallowedInTaskTest {
         .expectUnchanged()
         .doTest();
   }
+
+  @Test
+  void replacementUnnamedCatchParameter() {
+    // Java 22+: an unnamed parameter can still have its flag restored; a broad catch cannot be
+    // tested with instanceof, so it gets no fix, and is still reported.
+    refactoring
+        .addInputLines("Work.java", WORK)
+        .expectUnchanged()
+        .addInputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.*;
+            import dev.fanout.*;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> {
+                    try {
+                      take();
+                    } catch (InterruptedException _) {
+                      log("interrupted");
+                    }
+                    try {
+                      fetch();
+                    } catch (Exception _) {
+                      log("failed");
+                    }
+                    work(c);
+                  });
+                  g.await();
+                }
+              }
+            }
+            """)
+        .addOutputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.*;
+            import dev.fanout.*;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> {
+                    try {
+                      take();
+                    } catch (InterruptedException _) {
+                      Thread.currentThread().interrupt();
+                      log("interrupted");
+                      return;
+                    }
+                    try {
+                      fetch();
+                    } catch (Exception _) {
+                      log("failed");
+                    }
+                    work(c);
+                  });
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationPositiveUnnamedBroadCatchWithoutFix() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.*;
+            import dev.fanout.*;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> {
+                    try {
+                      fetch();
+                    // BUG: Diagnostic contains: InterruptSwallowedInTask
+                    } catch (Exception _) {
+                      log("failed");
+                    }
+                    work(c);
+                  });
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
 }

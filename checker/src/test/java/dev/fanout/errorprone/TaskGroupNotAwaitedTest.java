@@ -633,4 +633,140 @@ final class TaskGroupNotAwaitedTest {
             """)
         .doTest();
   }
+
+  @Test
+  void identificationNegativeUnusualShapes() {
+    // Shapes the analysis does not follow stay silent, and never crash the compiler.
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.List;
+            import java.util.function.Consumer;
+            class A {
+              interface Waiter { void await() throws InterruptedException; }
+              void methodRef(Context ctx) throws InterruptedException {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> work(c));
+                  Waiter w = g::await;
+                  w.await();
+                }
+              }
+              void switchAwaits(Context ctx, int mode) throws InterruptedException {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> work(c));
+                  switch (mode) {
+                    case 1 -> g.await();
+                    default -> g.await();
+                  }
+                }
+              }
+              void finallyAwaits(Context ctx) throws InterruptedException {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  try {
+                    g.go(c -> work(c));
+                  } finally {
+                    g.await();
+                  }
+                }
+              }
+              void plainLocal(Context ctx) {
+                @SuppressWarnings("MustBeClosedChecker")
+                TaskGroup g = TaskGroup.withContext(ctx);
+                g.go(c -> work(c));
+                g.close();
+              }
+              void resourceReference(Context ctx) {
+                @SuppressWarnings("MustBeClosedChecker")
+                TaskGroup g = TaskGroup.withContext(ctx);
+                try (g) {
+                  g.go(c -> work(c));
+                }
+              }
+              void jumpsInside(Context ctx, List<List<String>> rows) throws InterruptedException {
+                for (List<String> row : rows) {
+                  try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                    inner:
+                    for (String cell : row) {
+                      g.go(c -> work(c));
+                      if (cell.isEmpty()) continue inner;
+                      if (cell.isBlank()) break;
+                    }
+                    g.await();
+                  }
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationPositiveUnusualShapes() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
+              void switchWithoutAwait(Context ctx, int mode) {
+                // BUG: Diagnostic contains: TaskGroupNotAwaited
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  switch (mode) {
+                    case 1 -> g.go(c -> work(c));
+                    default -> {}
+                  }
+                }
+              }
+              void labeledBreakOut(Context ctx, List<String> items) throws InterruptedException {
+                outer:
+                while (true) {
+                  // BUG: Diagnostic contains: the break on line
+                  try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                    g.go(c -> work(c));
+                    for (String item : items) {
+                      if (item.isEmpty()) break outer;
+                    }
+                    g.await();
+                  }
+                }
+              }
+              void labeledContinueOut(Context ctx, List<List<String>> rows)
+                  throws InterruptedException {
+                outer:
+                for (List<String> row : rows) {
+                  // BUG: Diagnostic contains: the continue on line
+                  try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                    g.go(c -> work(c));
+                    for (String cell : row) {
+                      if (cell.isEmpty()) continue outer;
+                    }
+                    g.await();
+                  }
+                }
+              }
+              void whileLoopInside(Context ctx, int n) throws InterruptedException {
+                // BUG: Diagnostic contains: TaskGroupNotAwaited
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  int i = 0;
+                  while (i++ < n) {
+                    g.go(c -> work(c));
+                  }
+                  do {
+                    g.go(c -> work(c));
+                  } while (i-- > 0);
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
 }
