@@ -74,6 +74,11 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
   private static final Matcher<ExpressionTree> THROW_IF_CANCELLED =
       instanceMethod().onDescendantOf(FanoutApi.CONTEXT).named("throwIfCancelled");
 
+  private static final Matcher<ExpressionTree> CANCELLATION_CHECK =
+      instanceMethod()
+          .onDescendantOf(FanoutApi.CONTEXT)
+          .namedAnyOf("isCancelled", "throwIfCancelled");
+
   private static final String RESTORE = "Thread.currentThread().interrupt();";
 
   @Override
@@ -172,6 +177,10 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
       }
       return false;
     }
+    if (sym.getParameters().size() != 1
+        || !TaskGroupModel.isContextType(sym.getParameters().get(0).type, state)) {
+      return false;
+    }
     boolean[] referenced = {false};
     new TreeScanner<Void, Void>() {
       @Override
@@ -214,7 +223,7 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
       }
       caughtBefore |= direct;
       if (handles(c.getBlock(), broad, state)
-          || !runsOn(state.getPath(), task.body())
+          || !runsOn(state.getPath(), task.body(), state)
           || isSuppressed(c.getParameter(), state)) {
         continue;
       }
@@ -374,11 +383,11 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
   }
 
   /**
-   * Whether the task has more to do after the try statement at {@code tryPath}: the try sits in
-   * a loop of the task, or a statement other than a bare {@code return} follows it (or follows a
-   * statement enclosing it) inside the task's body.
+   * Whether the task has more to do after the try statement at {@code tryPath}: a statement
+   * other than a bare {@code return} follows it (or follows a statement enclosing it) inside the
+   * task's body, or it sits in a loop of the task that does not itself stop on cancellation.
    */
-  private static boolean runsOn(TreePath tryPath, Tree taskBody) {
+  private static boolean runsOn(TreePath tryPath, Tree taskBody, VisitorState state) {
     Tree child = tryPath.getLeaf();
     for (TreePath p = tryPath.getParentPath(); p != null; p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
@@ -386,7 +395,9 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
           || leaf instanceof DoWhileLoopTree
           || leaf instanceof ForLoopTree
           || leaf instanceof EnhancedForLoopTree) {
-        return true;
+        // The group cancels the context before it interrupts: a loop that checks the context
+        // (while (!c.isCancelled()), c.throwIfCancelled() in its body) ends on the next round.
+        return !checksCancellation(leaf, state);
       }
       if (leaf instanceof BlockTree) {
         List<? extends StatementTree> statements = ((BlockTree) leaf).getStatements();
@@ -404,6 +415,30 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
       child = leaf;
     }
     return false;
+  }
+
+  private static boolean checksCancellation(Tree loop, VisitorState state) {
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+        if (CANCELLATION_CHECK.matches(node, state)) {
+          found[0] = true;
+        }
+        return super.visitMethodInvocation(node, unused);
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree node, Void unused) {
+        return null;
+      }
+    }.scan(loop, null);
+    return found[0];
   }
 
   // ---------------------------------------------------------------- fixes

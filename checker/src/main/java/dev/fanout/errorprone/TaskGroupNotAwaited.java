@@ -13,6 +13,7 @@ import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
+import com.google.errorprone.util.Reachability;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.BreakTree;
@@ -46,6 +47,7 @@ import com.sun.source.tree.TryTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
@@ -58,6 +60,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.type.TypeKind;
 
 /**
  * Flags a {@code TaskGroup} made in a try-with-resources resource that starts tasks but can leave
@@ -451,7 +454,7 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
         // A finally that does not touch the group passes the state through.
         if (out != null) {
           out = statement(tr.getFinallyBlock(), out);
-        } else if (!com.google.errorprone.util.Reachability.canCompleteNormally(tr.getFinallyBlock())) {
+        } else if (!Reachability.canCompleteNormally(tr.getFinallyBlock())) {
           out = null;
         }
       }
@@ -899,7 +902,7 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
 
   private static boolean covers(List<Type> thrown, Type interrupted, VisitorState state) {
     for (Type t : thrown) {
-      if (t.getKind() != javax.lang.model.type.TypeKind.TYPEVAR
+      if (t.getKind() != TypeKind.TYPEVAR
           && ASTHelpers.isSubtype(interrupted, t, state)) {
         return true;
       }
@@ -934,7 +937,7 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
     }
     CompilationUnitTree unit = state.getPath().getCompilationUnit();
     boolean[] ok = {true};
-    new com.sun.source.util.TreePathScanner<Void, Void>() {
+    new TreePathScanner<Void, Void>() {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
         if (sym.equals(ASTHelpers.getSymbol(node)) && !insideMethod(getCurrentPath(), method)) {

@@ -47,7 +47,7 @@ final class InterruptSwallowedInTaskTest {
               void run(Context ctx) throws Exception {
                 try (TaskGroup g = TaskGroup.withContext(ctx)) {
                   g.go(c -> {
-                    while (!c.isCancelled()) {
+                    while (true) {
                       try { take(); } catch (InterruptedException e) { throw e; }
                       try { take(); } catch (InterruptedException e) {
                         throw new IllegalStateException(e);
@@ -71,6 +71,40 @@ final class InterruptSwallowedInTaskTest {
                         }
                         log(e);
                       }
+                    }
+                  });
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeLoopStopsOnCancellation() {
+    // The group cancels the context before it interrupts: these loops end on the next check.
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.*;
+            import dev.fanout.*;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> {
+                    while (!c.isCancelled()) {
+                      try { take(); } catch (InterruptedException e) { log(e); }
+                    }
+                    log("stopped");
+                  });
+                  g.go(c -> {
+                    for (int i = 0; i < 10; i++) {
+                      c.throwIfCancelled();
+                      try { fetch(); } catch (Exception e) { log(e); }
                     }
                   });
                   g.await();
@@ -209,12 +243,14 @@ final class InterruptSwallowedInTaskTest {
                     work(c);
                   });
                   g.go(c -> {
-                    for (int i = 0; i < 3; i++) {
-                      try {
-                        fetch();
-                      // BUG: Diagnostic contains: (as Exception)
-                      } catch (Exception e) {
-                        log(e);
+                    while (!c.isCancelled()) {
+                      for (int i = 0; i < 3; i++) {
+                        try {
+                          fetch();
+                        // BUG: Diagnostic contains: (as Exception)
+                        } catch (Exception e) {
+                          log(e);
+                        }
                       }
                     }
                   });
@@ -294,7 +330,7 @@ final class InterruptSwallowedInTaskTest {
                     work(c);
                   });
                   g.go(c -> {
-                    while (!c.isCancelled()) {
+                    while (true) {
                       try {
                         take();
                       } catch (InterruptedException e) {
@@ -318,7 +354,7 @@ final class InterruptSwallowedInTaskTest {
                       } catch (InterruptedException e) {
                         log(e);
                       }
-                    } while (!c.isCancelled());
+                    } while (c.deadline().isEmpty());
                     work(c);
                   });
                   g.await();
@@ -355,7 +391,7 @@ final class InterruptSwallowedInTaskTest {
                     work(c);
                   });
                   g.go(c -> {
-                    while (!c.isCancelled()) {
+                    while (true) {
                       try {
                         take();
                       } catch (InterruptedException e) {
@@ -383,7 +419,7 @@ final class InterruptSwallowedInTaskTest {
                         Thread.currentThread().interrupt();
                         log(e);
                       }
-                    } while (!c.isCancelled());
+                    } while (c.deadline().isEmpty());
                     work(c);
                   });
                   g.await();

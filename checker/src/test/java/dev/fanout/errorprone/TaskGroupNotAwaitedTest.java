@@ -282,7 +282,7 @@ final class TaskGroupNotAwaitedTest {
             import java.util.List;
             class A {
               void loop(Context ctx, List<String> items) {
-                // BUG: Diagnostic contains: TaskGroup 'g' starts tasks but reaches the end of the block
+                // BUG: Diagnostic contains: 'g' starts tasks but reaches the end of the block
                 try (TaskGroup g = TaskGroup.withContext(ctx)) {
                   for (String item : items) {
                     g.go(c -> work(c));
@@ -335,7 +335,7 @@ final class TaskGroupNotAwaitedTest {
             import dev.fanout.*;
             import java.util.List;
             class A {
-              void dryRun(Context ctx, List<String> items, boolean dryRun) throws InterruptedException {
+              void dryRun(Context ctx, boolean dryRun) throws InterruptedException {
                 // BUG: Diagnostic contains: reaches the return on line 10 without g.await()
                 try (TaskGroup g = TaskGroup.withContext(ctx)) {
                   g.go(c -> work(c));
