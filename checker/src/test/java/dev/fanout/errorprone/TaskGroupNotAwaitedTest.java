@@ -769,4 +769,65 @@ final class TaskGroupNotAwaitedTest {
             """)
         .doTest();
   }
+
+  @Test
+  void replacementNoneInInitializersAndLambdasThatCannotThrow() {
+    // Reported (see the markers) but without a fix: await() would not compile there.
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.function.Consumer;
+            class A {
+              static {
+                // BUG: Diagnostic contains: TaskGroupNotAwaited
+                try (TaskGroup g = TaskGroup.withContext(Context.background())) {
+                  g.go(c -> work(c));
+                }
+              }
+              {
+                // BUG: Diagnostic contains: TaskGroupNotAwaited
+                try (TaskGroup g = TaskGroup.withContext(Context.background())) {
+                  g.go(c -> work(c));
+                }
+              }
+              final Consumer<Context> onRequest = ctx -> {
+                // BUG: Diagnostic contains: TaskGroupNotAwaited
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> work(c));
+                }
+              };
+            }
+            """)
+        .doTest();
+    refactoring
+        .addInputLines("Work.java", WORK)
+        .expectUnchanged()
+        .addInputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.function.Consumer;
+            class A {
+              static {
+                try (TaskGroup g = TaskGroup.withContext(Context.background())) {
+                  g.go(c -> work(c));
+                }
+              }
+              final Consumer<Context> onRequest = ctx -> {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> work(c));
+                }
+              };
+            }
+            """)
+        .expectUnchanged()
+        .doTest();
+  }
 }
