@@ -11,9 +11,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -145,7 +143,8 @@ public final class TaskGroup implements AutoCloseable {
   private final boolean parks; // idle workers park; not on a caller's executor (its threads are its own)
   private final boolean collectAll;
   private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
-  private final Set<Worker> running = ConcurrentHashMap.newKeySet();
+  private final Object runningLock = new Object();
+  private Worker running; // doubly linked list of live workers, for interrupts; guarded by runningLock
   private final ConcurrentLinkedQueue<IdleTicket> idle = new ConcurrentLinkedQueue<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -511,6 +510,7 @@ public final class TaskGroup implements AutoCloseable {
   private void signalWork() {
     for (IdleTicket t; (t = idle.poll()) != null; ) {
       if (t.take()) { // a ticket its worker withdrew is skipped
+        SEARCHING.getAndAdd(this, 1); // it searches from now on: later submitters need not wake another
         LockSupport.unpark(t.thread);
         return;
       }
@@ -544,6 +544,7 @@ public final class TaskGroup implements AutoCloseable {
       }
     }
     ALIVE.getAndAdd(this, 1);
+    SEARCHING.getAndAdd(this, 1); // searching from now on, even before its thread runs
     boolean[] started = {false};
     try {
       Thread submitter = Thread.currentThread();
@@ -556,6 +557,7 @@ public final class TaskGroup implements AutoCloseable {
       if (!started[0]) { // else the worker ran (inline) and did its own accounting
         WORKERS.getAndAdd(this, -1);
         ALIVE.getAndAdd(this, -1);
+        SEARCHING.getAndAdd(this, -1);
       }
       // Nothing can run the queued tasks if no thread can be had: fail the group.
       synchronized (failures) {
@@ -587,8 +589,8 @@ public final class TaskGroup implements AutoCloseable {
         new Worker(
             Thread.currentThread(),
             !inline ? Worker.OWN_THREAD : outer == this ? Worker.NESTED : Worker.CALLER_THREAD);
-    running.add(me);
-    SEARCHING.getAndAdd(this, 1);
+    addRunning(me);
+    boolean searching = true; // counted as searching by whoever started us
     try {
       for (; ; ) {
         // Searching: a submitter that sees a searching worker leaves the entry to it.
@@ -597,6 +599,7 @@ public final class TaskGroup implements AutoCloseable {
           e = linger();
         }
         SEARCHING.getAndAdd(this, -1);
+        searching = false;
         if (e == null && !inline && parks) {
           e = park(me); // looks at the queue again, after the decrement: nothing is missed
         }
@@ -604,6 +607,7 @@ public final class TaskGroup implements AutoCloseable {
           foundWork();
           run(me, e);
           SEARCHING.getAndAdd(this, 1);
+          searching = true;
           continue;
         }
         WORKERS.getAndAdd(this, -1);
@@ -612,9 +616,13 @@ public final class TaskGroup implements AutoCloseable {
           break;
         }
         SEARCHING.getAndAdd(this, 1);
+        searching = true;
       }
     } finally {
-      running.remove(me);
+      if (searching) {
+        SEARCHING.getAndAdd(this, -1); // leaving abruptly: submitters must not count on us
+      }
+      removeRunning(me);
       if (outer == null) {
         CURRENT.remove();
       } else {
@@ -652,23 +660,30 @@ public final class TaskGroup implements AutoCloseable {
   private Entry park(Worker me) {
     IdleTicket ticket = new IdleTicket(me.thread);
     idle.offer(ticket);
+    // A platform thread waits at most the keep-alive, then ends. A parked virtual thread costs
+    // only its small stack, while a timed park costs a timer on every wait: it waits untimed,
+    // until work comes, the limit is lowered below the workers, or the group ends.
+    boolean timed = !me.virtual;
     long deadline = System.nanoTime() + KEEP_ALIVE_NANOS;
     for (; ; ) {
       Entry e = queue.poll();
       if (e != null) {
         if (ticket.withdraw()) {
           idle.remove(ticket); // no stale tickets pile up
+        } else {
+          SEARCHING.getAndAdd(this, -1); // the submitter that took our ticket counted us
         }
         return e;
       }
       if (ticket.taken()) {
         // Our submitter's entry went to another worker: park again with a fresh ticket.
+        SEARCHING.getAndAdd(this, -1);
         ticket = new IdleTicket(me.thread);
         idle.offer(ticket);
         deadline = System.nanoTime() + KEEP_ALIVE_NANOS;
         continue;
       }
-      long left = deadline - System.nanoTime();
+      long left = timed ? deadline - System.nanoTime() : Long.MAX_VALUE;
       if (left <= 0 || ctx.isCancelled() || workers > limit) {
         if (ticket.withdraw()) {
           idle.remove(ticket);
@@ -676,7 +691,11 @@ public final class TaskGroup implements AutoCloseable {
         }
         continue; // a submitter took the ticket just now: look at the queue once more
       }
-      LockSupport.parkNanos(this, left);
+      if (timed) {
+        LockSupport.parkNanos(this, left);
+      } else {
+        LockSupport.park(this);
+      }
     }
   }
 
@@ -772,9 +791,35 @@ public final class TaskGroup implements AutoCloseable {
     }
   }
 
+  private void addRunning(Worker w) {
+    synchronized (runningLock) {
+      w.next = running;
+      if (running != null) {
+        running.prev = w;
+      }
+      running = w;
+    }
+  }
+
+  private void removeRunning(Worker w) {
+    synchronized (runningLock) {
+      if (w.prev != null) {
+        w.prev.next = w.next;
+      } else {
+        running = w.next;
+      }
+      if (w.next != null) {
+        w.next.prev = w.prev;
+      }
+      w.prev = w.next = null;
+    }
+  }
+
   private void onCancelled() {
-    for (Worker w : running) {
-      w.interruptIfRunning();
+    synchronized (runningLock) {
+      for (Worker w = running; w != null; w = w.next) {
+        w.interruptIfRunning();
+      }
     }
     for (IdleTicket t : idle) {
       LockSupport.unpark(t.thread); // parked workers see the cancellation and leave
@@ -944,11 +989,15 @@ public final class TaskGroup implements AutoCloseable {
     static final int NESTED = 2;
 
     final Thread thread;
+    final boolean virtual;
     private final int mode;
     private volatile int state;
+    Worker prev; // guarded by the group's runningLock
+    Worker next;
 
     Worker(Thread thread, int mode) {
       this.thread = thread;
+      this.virtual = Threads.isVirtual(thread);
       this.mode = mode;
     }
 

@@ -1,5 +1,8 @@
 package dev.fanout;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,8 +13,29 @@ final class Threads {
 
   static final ThreadFactory DEFAULT = make();
 
-  /** Whether {@link #DEFAULT} makes virtual threads. */
-  static final boolean VIRTUAL = DEFAULT instanceof Object && isVirtualFactory(DEFAULT);
+  /** {@code Thread::isVirtual} where it exists (Java 21+), else null. */
+  private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
+
+  private static MethodHandle isVirtualHandle() {
+    try {
+      return MethodHandles.publicLookup()
+          .findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+    } catch (ReflectiveOperationException e) {
+      return null;
+    }
+  }
+
+  /** Whether {@code t} is a virtual thread; always false before Java 21. */
+  static boolean isVirtual(Thread t) {
+    if (IS_VIRTUAL == null) {
+      return false;
+    }
+    try {
+      return (boolean) IS_VIRTUAL.invokeExact(t);
+    } catch (Throwable e) {
+      return false;
+    }
+  }
 
   private static ThreadFactory make() {
     ThreadFactory virtual = virtualThreadFactory();
@@ -37,12 +61,4 @@ final class Threads {
     }
   }
 
-  private static boolean isVirtualFactory(ThreadFactory f) {
-    try {
-      Thread t = f.newThread(() -> {});
-      return (Boolean) Thread.class.getMethod("isVirtual").invoke(t);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return false;
-    }
-  }
 }
