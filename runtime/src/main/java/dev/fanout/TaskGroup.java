@@ -83,9 +83,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * Tasks run on virtual threads where the JVM has them (Java 21+) and on daemon platform threads
  * otherwise, unless {@linkplain Builder#threadFactory a thread factory} or {@linkplain
- * Builder#executor an executor} is supplied. A worker runs queued tasks one after another; when
- * there are none it parks for up to a second in case more come (on a supplied executor it gives
- * the thread back at once), then ends. The group has at most {@code limit} workers (a worker on
+ * Builder#executor an executor} is supplied. A worker runs queued tasks one after another, and a
+ * new one is started only when every worker is busy; when there is no work it spins briefly,
+ * then parks in case more comes (on a supplied executor it gives the thread back at once), and
+ * it ends when the group does, or sooner. The group has at most {@code limit} workers (a worker on
  * its way out may overlap its replacement for a moment). After {@link #close()} returns, no task
  * of the group is running, none will start, and every worker has ended.
  *
@@ -111,6 +112,16 @@ public final class TaskGroup implements AutoCloseable {
   /** How often an idle worker looks for more work before it parks. */
   private static final int LINGER_SPINS = 64;
 
+  /** Idle workers spin only while at most this many workers search (themselves included). */
+  private static final int MAX_LINGERING = 2;
+
+  /**
+   * At most this many idle virtual workers park; the others end at once. A new virtual thread
+   * costs about what waking a parked one does, so a large idle crowd buys nothing and costs a
+   * wake-up each when the group ends. (Platform threads are dear to start: all of them park.)
+   */
+  private static final int MAX_PARKED_VIRTUAL = 4;
+
   /** How long a parked idle worker waits for more work before its thread ends. */
   private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -123,6 +134,7 @@ public final class TaskGroup implements AutoCloseable {
   private static final VarHandle WORKERS;
   private static final VarHandle ALIVE;
   private static final VarHandle SEARCHING;
+  private static final VarHandle PARKED;
   private static final VarHandle SEQ;
 
   static {
@@ -132,6 +144,7 @@ public final class TaskGroup implements AutoCloseable {
       WORKERS = l.findVarHandle(TaskGroup.class, "workers", int.class);
       ALIVE = l.findVarHandle(TaskGroup.class, "alive", int.class);
       SEARCHING = l.findVarHandle(TaskGroup.class, "searching", int.class);
+      PARKED = l.findVarHandle(TaskGroup.class, "parked", int.class);
       SEQ = l.findVarHandle(TaskGroup.class, "seq", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -155,6 +168,7 @@ public final class TaskGroup implements AutoCloseable {
   private volatile int workers; // workers that will look at the queue again
   private volatile int alive; // worker threads that have not finished their run()
   private volatile int searching; // workers between tasks, looking at the queue (not parked)
+  private volatile int parked; // workers in park(); a heuristic bound, not exact
   private volatile long seq; // submission order
   private volatile int waiters; // threads blocked on `changed`; written under lock
   private volatile int phase = OPEN;
@@ -595,12 +609,12 @@ public final class TaskGroup implements AutoCloseable {
       for (; ; ) {
         // Searching: a submitter that sees a searching worker leaves the entry to it.
         Entry e = queue.poll();
-        if (e == null && !inline) {
-          e = linger();
+        if (e == null && !inline && this.searching <= MAX_LINGERING) {
+          e = linger(); // a few spinning workers catch the next task; more would only contend
         }
         SEARCHING.getAndAdd(this, -1);
         searching = false;
-        if (e == null && !inline && parks) {
+        if (e == null && !inline && parks && (!me.virtual || parked < MAX_PARKED_VIRTUAL)) {
           e = park(me); // looks at the queue again, after the decrement: nothing is missed
         }
         if (e != null) {
@@ -658,6 +672,15 @@ public final class TaskGroup implements AutoCloseable {
    * least one sees the other and no entry is stranded.
    */
   private Entry park(Worker me) {
+    PARKED.getAndAdd(this, 1);
+    try {
+      return parkCounted(me);
+    } finally {
+      PARKED.getAndAdd(this, -1);
+    }
+  }
+
+  private Entry parkCounted(Worker me) {
     IdleTicket ticket = new IdleTicket(me.thread);
     idle.offer(ticket);
     // A platform thread waits at most the keep-alive, then ends. A parked virtual thread costs
@@ -816,12 +839,18 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   private void onCancelled() {
+    // Interrupt outside the lock: workers that wake up leave, and take the lock to do so.
+    List<Worker> live = new ArrayList<>();
     synchronized (runningLock) {
       for (Worker w = running; w != null; w = w.next) {
-        w.interruptIfRunning();
+        live.add(w);
       }
     }
-    for (IdleTicket t : idle) {
+    for (Worker w : live) {
+      w.interruptIfRunning();
+    }
+    // Drain the idle queue as we wake its workers: each then leaves without searching it.
+    for (IdleTicket t; (t = idle.poll()) != null; ) {
       LockSupport.unpark(t.thread); // parked workers see the cancellation and leave
     }
     if (waiters > 0) {
