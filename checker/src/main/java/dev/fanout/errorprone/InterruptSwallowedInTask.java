@@ -181,20 +181,7 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
         || !TaskGroupModel.isContextType(sym.getParameters().get(0).type, state)) {
       return false;
     }
-    boolean[] referenced = {false};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
-        if (TaskGroupModel.isTaskStart(node, state)
-            && TaskGroupModel.referencedMethod(node.getArguments().get(0))
-                .filter(sym::equals)
-                .isPresent()) {
-          referenced[0] = true;
-        }
-        return super.visitMethodInvocation(node, unused);
-      }
-    }.scan(state.getPath().getCompilationUnit(), null);
-    return referenced[0];
+    return !TaskGroupModel.taskStartsReferencing(sym, state).isEmpty();
   }
 
   private List<Description> check(TryTree tree, TaskScope task, VisitorState state) {

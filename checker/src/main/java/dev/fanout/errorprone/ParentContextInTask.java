@@ -278,21 +278,10 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
    */
   private static boolean isFirstTaskReference(
       MethodInvocationTree tree, MethodSymbol method, VisitorState state) {
-    int[] first = {Integer.MAX_VALUE};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
-        if (TaskGroupModel.isTaskStart(node, state)
-            && TaskGroupModel.referencedMethod(node.getArguments().get(0))
-                .filter(method::equals)
-                .isPresent()) {
-          first[0] = Math.min(first[0], ASTHelpers.getStartPosition(node));
-        }
-        return super.visitMethodInvocation(node, unused);
-      }
-    }.scan(state.getPath().getCompilationUnit(), null);
-    return first[0] == ASTHelpers.getStartPosition(tree);
+    List<MethodInvocationTree> starts = TaskGroupModel.taskStartsReferencing(method, state);
+    return !starts.isEmpty() && starts.get(0) == tree;
   }
+
 
   // ---------------------------------------------------------------- the fix
 

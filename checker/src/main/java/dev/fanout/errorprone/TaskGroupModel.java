@@ -282,6 +282,27 @@ public final class TaskGroupModel {
     return Optional.empty();
   }
 
+  /**
+   * The {@code go}/{@code tryGo} calls in this compilation unit whose task is a method reference
+   * to {@code method}, in source order. A check that analyses the method's body reports it once,
+   * for the first of them.
+   */
+  public static List<MethodInvocationTree> taskStartsReferencing(
+      MethodSymbol method, VisitorState state) {
+    List<MethodInvocationTree> starts = new ArrayList<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+        if (isTaskStart(node, state)
+            && referencedMethod(node.getArguments().get(0)).filter(method::equals).isPresent()) {
+          starts.add(node);
+        }
+        return super.visitMethodInvocation(node, unused);
+      }
+    }.scan(state.getPath().getCompilationUnit(), null);
+    return starts;
+  }
+
   /** The method symbol a task argument refers to, if it is a method reference. */
   public static Optional<MethodSymbol> referencedMethod(ExpressionTree taskArg) {
     ExpressionTree arg = strip(taskArg);
