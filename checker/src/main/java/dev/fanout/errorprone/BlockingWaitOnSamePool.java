@@ -16,6 +16,7 @@ import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.MemberSelectTree;
@@ -24,7 +25,7 @@ import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
-import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
@@ -107,6 +108,15 @@ public final class BlockingWaitOnSamePool extends BugChecker
               "whenCompleteAsync",
               "exceptionally",
               "toCompletableFuture");
+
+  private static final Matcher<ExpressionTree> COLLECTION_ADD =
+      instanceMethod().onDescendantOf("java.util.Collection").named("add");
+
+  private static final Matcher<ExpressionTree> LIST_GET =
+      instanceMethod().onDescendantOf("java.util.List").named("get");
+
+  private static final Matcher<ExpressionTree> TO_ARRAY =
+      instanceMethod().onDescendantOf("java.util.Collection").named("toArray");
 
   private static final Matcher<ExpressionTree> ALL_OF =
       staticMethod().onClass(COMPLETABLE_FUTURE).named("allOf");
@@ -268,6 +278,11 @@ public final class BlockingWaitOnSamePool extends BugChecker
             && isStage(call.getArguments().get(0), state)
             && waitsForWorkOn(call.getArguments().get(0), pool, scope, state, depth + 1);
       }
+      if (LIST_GET.matches(call, state)) {
+        // futures.get(i).get()
+        ExpressionTree list = ASTHelpers.getReceiver(call);
+        return list != null && elementsWaitOn(list, pool, scope, state, depth + 1);
+      }
       boolean all = ALL_OF.matches(call, state);
       if (all || ANY_OF.matches(call, state)) {
         List<? extends ExpressionTree> args = call.getArguments();
@@ -275,7 +290,13 @@ public final class BlockingWaitOnSamePool extends BugChecker
           return false;
         }
         for (ExpressionTree arg : args) {
-          boolean waits = waitsForWorkOn(arg, pool, scope, state, depth + 1);
+          ExpressionTree array = strip(arg);
+          ExpressionTree source =
+              TO_ARRAY.matches(array, state) ? ASTHelpers.getReceiver(array) : null;
+          boolean waits =
+              source != null
+                  ? all && elementsWaitOn(source, pool, scope, state, depth + 1)
+                  : waitsForWorkOn(arg, pool, scope, state, depth + 1);
           if (all && waits) {
             return true; // allOf waits for every one of them
           }
@@ -294,8 +315,13 @@ public final class BlockingWaitOnSamePool extends BugChecker
       }
       VariableTree decl = UnitIndex.of(state).declaration(var);
       List<ExpressionTree> values = UnitIndex.of(state).assignedValues(var);
-      if (decl == null || values == null || values.isEmpty() || !within(decl, scope, state)) {
+      if (decl == null || values == null || !within(decl, scope, state)) {
         return false; // a future made before the task started is not the task's to deadlock on
+      }
+      if (values.isEmpty()) {
+        // for (Future<T> f : futures) f.get();
+        ExpressionTree iterated = iteratedBy(decl, scope);
+        return iterated != null && elementsWaitOn(iterated, pool, scope, state, depth + 1);
       }
       for (ExpressionTree value : values) {
         if (!waitsForWorkOn(value, pool, scope, state, depth + 1)) {
@@ -305,6 +331,56 @@ public final class BlockingWaitOnSamePool extends BugChecker
       return true;
     }
     return false;
+  }
+
+  /**
+   * Whether a collection holds a future of work on {@code pool}: a local declared in the scope into
+   * which the scope adds one ({@code futures.add(pool.submit(...))}). Waiting for every element
+   * waits for that one, whatever else the collection holds.
+   */
+  private boolean elementsWaitOn(
+      ExpressionTree collection, Symbol pool, Tree scope, VisitorState state, int depth) {
+    collection = strip(collection);
+    Symbol list = collection instanceof IdentifierTree ? ASTHelpers.getSymbol(collection) : null;
+    VariableTree decl = list == null ? null : UnitIndex.of(state).declaration(list);
+    if (list == null
+        || list.getKind() != ElementKind.LOCAL_VARIABLE
+        || decl == null
+        || !within(decl, scope, state)) {
+      return false;
+    }
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+        ExpressionTree target = ASTHelpers.getReceiver(node);
+        if (!found[0]
+            && COLLECTION_ADD.matches(node, state)
+            && target != null
+            && ASTHelpers.getSymbol(strip(target)) == list
+            && !node.getArguments().isEmpty()) {
+          ExpressionTree element = node.getArguments().get(node.getArguments().size() - 1);
+          found[0] = waitsForWorkOn(element, pool, scope, state, depth + 1);
+        }
+        return super.visitMethodInvocation(node, null);
+      }
+    }.scan(scope, null);
+    return found[0];
+  }
+
+  /** The collection an enhanced {@code for} over {@code loopVar} iterates, within the scope. */
+  private static @Nullable ExpressionTree iteratedBy(VariableTree loopVar, Tree scope) {
+    ExpressionTree[] found = {null};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitEnhancedForLoop(EnhancedForLoopTree node, Void unused) {
+        if (node.getVariable() == loopVar) {
+          found[0] = node.getExpression();
+        }
+        return super.visitEnhancedForLoop(node, null);
+      }
+    }.scan(scope, null);
+    return found[0];
   }
 
   private static boolean isStage(ExpressionTree expr, VisitorState state) {

@@ -206,6 +206,32 @@ final class BlockingWaitOnSamePoolTest {
         "}");
   }
 
+  @Test
+  void identificationNegativeCollectedFuturesOfAnotherPool() {
+    check(
+        "import java.util.*;",
+        "import java.util.concurrent.*;",
+        "class Test {",
+        "  private final ExecutorService pool = Executors.newFixedThreadPool(4);",
+        "  private final ExecutorService io = Executors.newFixedThreadPool(16);",
+        "  void run(List<String> names, List<Future<String>> given) {",
+        "    pool.submit(() -> {",
+        "      List<Future<String>> parts = new ArrayList<>();",
+        "      for (String n : names) {",
+        "        parts.add(io.submit(() -> n));",
+        "      }",
+        "      for (Future<String> f : parts) {",
+        "        f.get();",
+        "      }",
+        "      for (Future<String> f : given) {",
+        "        f.get();",
+        "      }",
+        "      return CompletableFuture.anyOf(parts.toArray(new CompletableFuture<?>[0])).join();",
+        "    });",
+        "  }",
+        "}");
+  }
+
   // ================================================================ identification: positives
 
   @Test
@@ -318,6 +344,39 @@ final class BlockingWaitOnSamePoolTest {
         "            // BUG: Diagnostic contains: a timeout only turns the deadlock",
         "            + right.get(5, TimeUnit.SECONDS);",
         "      }",
+        "    });",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void identificationPositiveCollectedFutures() {
+    check(
+        "import java.util.*;",
+        "import java.util.concurrent.*;",
+        "class Test {",
+        "  private final ExecutorService pool = Executors.newFixedThreadPool(4);",
+        "  void run(List<String> names) {",
+        "    pool.submit(() -> {",
+        "      List<Future<String>> parts = new ArrayList<>();",
+        "      for (String n : names) {",
+        "        parts.add(pool.submit(() -> n));",
+        "      }",
+        "      StringBuilder all = new StringBuilder();",
+        "      for (Future<String> f : parts) {",
+        "        // BUG: Diagnostic contains: get() waits for work submitted to pool",
+        "        all.append(f.get());",
+        "      }",
+        "      // BUG: Diagnostic contains: get() waits for work submitted to pool",
+        "      return all.append(parts.get(0).get()).toString();",
+        "    });",
+        "    pool.execute(() -> {",
+        "      List<CompletableFuture<Void>> stages = new ArrayList<>();",
+        "      for (String n : names) {",
+        "        stages.add(CompletableFuture.runAsync(() -> {}, pool));",
+        "      }",
+        "      // BUG: Diagnostic contains: join() waits for work submitted to pool",
+        "      CompletableFuture.allOf(stages.toArray(new CompletableFuture<?>[0])).join();",
         "    });",
         "  }",
         "}");
