@@ -45,8 +45,8 @@ import org.jspecify.annotations.Nullable;
  * private or final field whose every value is {@code Executors.newFixedThreadPool}, {@code
  * newSingleThreadExecutor}, {@code newScheduledThreadPool}, {@code
  * newSingleThreadScheduledExecutor}, or a {@code ThreadPoolExecutor} whose queue holds tasks back
- * rather than growing the pool), and the outer task and the waited-for work go to the same variable.
- * No fix is suggested: every remedy changes how the work is scheduled.
+ * rather than growing the pool), and the outer task and the waited-for work go to the same
+ * variable. No fix is suggested: every remedy changes how the work is scheduled.
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -58,8 +58,8 @@ import org.jspecify.annotations.Nullable;
             + " while it waits. Under load N such tasks wait at once, and the work they wait for"
             + " sits in the queue behind them with no thread to run it. Submit the inner work to a"
             + " separate executor, compose asynchronously (thenCompose) instead of blocking, run it"
-            + " inline in the task, or use a TaskGroup, whose go from its own task runs inline at"
-            + " the limit.",
+            + " inline in the task, or fan it out with a TaskGroup, which runs on its own threads"
+            + " and whose go from its own task runs inline at the limit.",
     severity = WARNING,
     linkType = CUSTOM,
     link = FanoutApi.DOCS + "BlockingWaitOnSamePool.md")
@@ -232,13 +232,15 @@ public final class BlockingWaitOnSamePool extends BugChecker
     boolean timed = wait.getArguments().size() > (invoke ? 1 : 0);
     String message =
         String.format(
-            "%s %s, a bounded pool: each waiting task holds one of its threads, and once every"
-                + " thread waits, nothing is left to run the work they wait for (thread-starvation"
-                + " deadlock)%s. Submit the inner work to a separate executor, compose with"
-                + " thenCompose instead of blocking, or run it inline in the task; or use a"
-                + " TaskGroup, whose go from its own task runs inline at the limit",
+            "%s %s. %s is a bounded pool: each waiting task holds one of its threads, and once"
+                + " every thread waits, nothing is left to run the work they wait for"
+                + " (thread-starvation deadlock)%s. Submit the inner work to a separate"
+                + " executor, compose with thenCompose instead of blocking, or run it inline in"
+                + " the task; or fan it out with a TaskGroup (its own threads, and a go from its"
+                + " own task runs inline at the limit)",
             what,
             where,
+            name,
             timed ? "; a timeout only turns the deadlock into failed waits under load" : "");
     return buildDescription(wait).setMessage(message).build();
   }
