@@ -144,31 +144,6 @@ public final class UnsafeSharedMutationInTask extends BugChecker
     }
   }
 
-  /** Where the write runs as a task. */
-  private static final class TaskSite {
-    /** The task body: a lambda, a method reference, or an anonymous class. */
-    final TreePath body;
-
-    final TaskSinks.SinkUse sink;
-
-    /** The call from the task body to the same-class helper that writes, or null. */
-    final @Nullable TreePath callSite;
-
-    /** The helper method that holds the write, or null. */
-    final @Nullable TreePath helper;
-
-    TaskSite(
-        TreePath body,
-        TaskSinks.SinkUse sink,
-        @Nullable TreePath callSite,
-        @Nullable TreePath helper) {
-      this.body = body;
-      this.sink = sink;
-      this.callSite = callSite;
-      this.helper = helper;
-    }
-  }
-
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
     try {
@@ -408,7 +383,8 @@ public final class UnsafeSharedMutationInTask extends BugChecker
 
   private Description analyze(ExpressionTree write, Target target, VisitorState state) {
     TreePath writePath = state.getPath();
-    TaskSite site = findTask(writePath, state, true);
+    List<TaskSinks.TaskRun> runs = sinks.tasksRunning(writePath, state);
+    TaskSinks.TaskRun site = runs.isEmpty() ? null : runs.get(0);
     if (site == null
         || !isShared(target, site, state)
         || isGuarded(writePath, site, state)
@@ -454,96 +430,8 @@ public final class UnsafeSharedMutationInTask extends BugChecker
     return description.build();
   }
 
-  /** The task that runs the write: the nearest enclosing task body, or one call level up. */
-  private @Nullable TaskSite findTask(TreePath writePath, VisitorState state, boolean allowHop) {
-    if (writePath.getLeaf() instanceof MemberReferenceTree) {
-      TaskSinks.SinkUse direct = sinks.sinkOf(writePath, state);
-      if (direct != null) {
-        return new TaskSite(writePath, direct, null, null);
-      }
-    }
-    for (TreePath p = writePath.getParentPath(); p != null; p = p.getParentPath()) {
-      Tree leaf = p.getLeaf();
-      if (leaf instanceof LambdaExpressionTree) {
-        TaskSinks.SinkUse sink = sinks.sinkOf(p, state);
-        if (sink != null) {
-          return new TaskSite(p, sink, null, null);
-        }
-        continue; // a lambda inside a task (e.g. a sequential forEach) runs in that task
-      }
-      if (leaf instanceof ClassTree) {
-        TreePath parent = p.getParentPath();
-        if (parent != null && parent.getLeaf() instanceof NewClassTree) {
-          TaskSinks.SinkUse sink = sinks.sinkOf(parent, state);
-          if (sink != null) {
-            return new TaskSite(parent, sink, null, null);
-          }
-          continue;
-        }
-        return null;
-      }
-      if (leaf instanceof MethodTree) {
-        TreePath classPath = p.getParentPath();
-        if (classPath != null
-            && classPath.getParentPath() != null
-            && classPath.getParentPath().getLeaf() instanceof NewClassTree) {
-          continue; // a method of an anonymous class: decided at the class
-        }
-        if (!allowHop || classPath == null || !(classPath.getLeaf() instanceof ClassTree)) {
-          return null;
-        }
-        MethodSymbol method = ASTHelpers.getSymbol((MethodTree) leaf);
-        Set<Modifier> mods = method.getModifiers();
-        if (method.isConstructor()
-            || !(mods.contains(Modifier.PRIVATE) || mods.contains(Modifier.FINAL))) {
-          return null;
-        }
-        return callSiteTask(method, classPath, p, state);
-      }
-    }
-    return null;
-  }
-
-  /** A call of {@code method} (or a reference to it) from a task body in the same class. */
-  private @Nullable TaskSite callSiteTask(
-      MethodSymbol method, TreePath classPath, TreePath helperPath, VisitorState state) {
-    Tree cls = classPath.getLeaf();
-    int start = ASTHelpers.getStartPosition(cls);
-    int end = state.getEndPosition(cls);
-    for (TreePath use : UnitIndex.of(state).usesOf(method)) {
-      int pos = ASTHelpers.getStartPosition(use.getLeaf());
-      if (pos < start || pos > end) {
-        continue; // same class only
-      }
-      Tree leaf = use.getLeaf();
-      if (leaf instanceof MethodInvocationTree) {
-        if (!implicitOrThis((MethodInvocationTree) leaf)) {
-          continue;
-        }
-        TaskSite site = findTask(use, state, false);
-        if (site != null) {
-          return new TaskSite(site.body, site.sink, use, helperPath);
-        }
-      } else if (leaf instanceof MemberReferenceTree) {
-        TaskSinks.SinkUse sink = sinks.sinkOf(use, state);
-        if (sink != null) {
-          return new TaskSite(use, sink, use, helperPath);
-        }
-      }
-    }
-    return null;
-  }
-
-  private static boolean implicitOrThis(MethodInvocationTree call) {
-    ExpressionTree receiver = ASTHelpers.getReceiver(call);
-    return receiver == null
-        || (receiver instanceof IdentifierTree
-            && ((IdentifierTree) receiver).getName().contentEquals("this"))
-        || ASTHelpers.getSymbol(call).isStatic();
-  }
-
   /** Whether the written object outlives one task run: captured, a field, or a static. */
-  private static boolean isShared(Target target, TaskSite site, VisitorState state) {
+  private static boolean isShared(Target target, TaskSinks.TaskRun site, VisitorState state) {
     Symbol var = target.var;
     if (TaskSinks.isLocal(var)) {
       if (site.helper != null) {
@@ -605,7 +493,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
     return pos >= ASTHelpers.getStartPosition(scope) && pos <= state.getEndPosition(scope);
   }
 
-  private static boolean classDeclaredWithin(ClassSymbol owner, TaskSite site) {
+  private static boolean classDeclaredWithin(ClassSymbol owner, TaskSinks.TaskRun site) {
     boolean[] found = {false};
     new TreeScanner<Void, Void>() {
       @Override
@@ -619,7 +507,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
     return found[0];
   }
 
-  private static boolean isGuarded(TreePath writePath, TaskSite site, VisitorState state) {
+  private static boolean isGuarded(TreePath writePath, TaskSinks.TaskRun site, VisitorState state) {
     Tree stop = site.helper != null ? site.helper.getLeaf() : site.body.getLeaf();
     if (writePath.getLeaf() != stop && GuardedRegions.isGuarded(writePath, stop, state)) {
       return true;
@@ -636,7 +524,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
    * times, the sink is reached repeatedly (a loop or lambda between the variable's declaration and
    * the sink), or the submitter (or another task) uses it before joining the task.
    */
-  private boolean isConcurrent(TaskSite site, Target target, VisitorState state) {
+  private boolean isConcurrent(TaskSinks.TaskRun site, Target target, VisitorState state) {
     if (site.sink.many) {
       return true;
     }

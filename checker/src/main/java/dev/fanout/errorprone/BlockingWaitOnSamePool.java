@@ -1,0 +1,500 @@
+package dev.fanout.errorprone;
+
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
+import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
+import static com.google.errorprone.matchers.Matchers.anyOf;
+import static com.google.errorprone.matchers.method.MethodMatchers.constructor;
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+
+import com.google.auto.service.AutoService;
+import com.google.errorprone.BugPattern;
+import com.google.errorprone.ErrorProneFlags;
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
+import com.google.errorprone.matchers.Description;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.NewClassTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreeScanner;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import java.util.List;
+import javax.inject.Inject;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Flags a task running on a bounded thread pool that submits more work to the same pool and then
+ * blocks on it: {@code pool.submit(() -> pool.submit(part).get())}. Each waiting task holds one of
+ * the pool's threads; once every thread waits, nothing is left to run the work they wait for
+ * (thread-starvation deadlock).
+ *
+ * <p>Reported only when both are provable from this file: the pool is bounded (a local or a
+ * private or final field whose every value is {@code Executors.newFixedThreadPool}, {@code
+ * newSingleThreadExecutor}, {@code newScheduledThreadPool}, {@code
+ * newSingleThreadScheduledExecutor}, or a {@code ThreadPoolExecutor} whose queue holds tasks back
+ * rather than growing the pool), and the outer task and the waited-for work go to the same
+ * variable. No fix is suggested: every remedy changes how the work is scheduled.
+ */
+@AutoService(BugChecker.class)
+@BugPattern(
+    summary =
+        "A task on a bounded pool blocks on work it submitted to the same pool: when every thread"
+            + " waits like this, nothing runs the work they wait for (thread-starvation deadlock)",
+    explanation =
+        "Each task that blocks on work queued to its own pool holds one of the pool's N threads"
+            + " while it waits. Under load N such tasks wait at once, and the work they wait for"
+            + " sits in the queue behind them with no thread to run it. Submit the inner work to a"
+            + " separate executor, compose asynchronously (thenCompose) instead of blocking, run it"
+            + " inline in the task, or fan it out with a TaskGroup, which runs on its own threads"
+            + " and whose go from its own task runs inline at the limit.",
+    severity = WARNING,
+    linkType = CUSTOM,
+    link = FanoutApi.DOCS + "BlockingWaitOnSamePool.md")
+public final class BlockingWaitOnSamePool extends BugChecker
+    implements MethodInvocationTreeMatcher {
+
+  private static final String FUTURE = "java.util.concurrent.Future";
+  private static final String COMPLETABLE_FUTURE = "java.util.concurrent.CompletableFuture";
+  private static final String COMPLETION_STAGE = "java.util.concurrent.CompletionStage";
+  private static final String EXECUTORS = "java.util.concurrent.Executors";
+
+  /** {@code future.get()}, {@code future.get(timeout, unit)}, {@code completableFuture.join()}. */
+  private static final Matcher<ExpressionTree> FUTURE_WAIT =
+      anyOf(
+          instanceMethod().onDescendantOf(FUTURE).named("get"),
+          instanceMethod().onDescendantOf(COMPLETABLE_FUTURE).named("join"));
+
+  /** {@code executor.invokeAll(...)}, {@code executor.invokeAny(...)}: they block until done. */
+  private static final Matcher<ExpressionTree> INVOKE =
+      instanceMethod()
+          .onDescendantOf("java.util.concurrent.ExecutorService")
+          .namedAnyOf("invokeAll", "invokeAny");
+
+  /** Stages that complete only after the stage they are called on: waiting on them waits on it. */
+  private static final Matcher<ExpressionTree> DEPENDENT_STAGE =
+      instanceMethod()
+          .onDescendantOf(COMPLETION_STAGE)
+          .namedAnyOf(
+              "thenApply",
+              "thenApplyAsync",
+              "thenAccept",
+              "thenAcceptAsync",
+              "thenRun",
+              "thenRunAsync",
+              "thenCompose",
+              "thenComposeAsync",
+              "thenCombine",
+              "thenCombineAsync",
+              "thenAcceptBoth",
+              "thenAcceptBothAsync",
+              "runAfterBoth",
+              "runAfterBothAsync",
+              "handle",
+              "handleAsync",
+              "whenComplete",
+              "whenCompleteAsync",
+              "exceptionally",
+              "toCompletableFuture");
+
+  private static final Matcher<ExpressionTree> COLLECTION_ADD =
+      instanceMethod().onDescendantOf("java.util.Collection").named("add");
+
+  private static final Matcher<ExpressionTree> LIST_GET =
+      instanceMethod().onDescendantOf("java.util.List").named("get");
+
+  private static final Matcher<ExpressionTree> TO_ARRAY =
+      instanceMethod().onDescendantOf("java.util.Collection").named("toArray");
+
+  private static final Matcher<ExpressionTree> ALL_OF =
+      staticMethod().onClass(COMPLETABLE_FUTURE).named("allOf");
+
+  private static final Matcher<ExpressionTree> ANY_OF =
+      staticMethod().onClass(COMPLETABLE_FUTURE).named("anyOf");
+
+  /** Factories of pools with a fixed number of threads and an unbounded queue. */
+  private static final Matcher<ExpressionTree> FIXED_POOL_FACTORY =
+      staticMethod()
+          .onClass(EXECUTORS)
+          .namedAnyOf(
+              "newFixedThreadPool",
+              "newSingleThreadExecutor",
+              "newScheduledThreadPool",
+              "newSingleThreadScheduledExecutor");
+
+  /** Wrappers that hide a pool's configuration but run on it. */
+  private static final Matcher<ExpressionTree> UNCONFIGURABLE =
+      staticMethod()
+          .onClass(EXECUTORS)
+          .namedAnyOf("unconfigurableExecutorService", "unconfigurableScheduledExecutorService");
+
+  /** Always at its core size: its queue is unbounded. */
+  private static final Matcher<ExpressionTree> SCHEDULED_POOL =
+      constructor().forClass("java.util.concurrent.ScheduledThreadPoolExecutor");
+
+  private static final Matcher<ExpressionTree> THREAD_POOL =
+      constructor().forClass("java.util.concurrent.ThreadPoolExecutor");
+
+  /**
+   * Queues that take a task while every thread is busy, so a {@code ThreadPoolExecutor} over them
+   * queues the inner work instead of starting a thread for it. With a {@code SynchronousQueue} the
+   * pool grows to its maximum and then rejects: a failure, but no deadlock.
+   */
+  private static final Matcher<ExpressionTree> HOLDING_QUEUE =
+      anyOf(
+          constructor().forClass("java.util.concurrent.LinkedBlockingQueue"),
+          constructor().forClass("java.util.concurrent.LinkedBlockingDeque"),
+          constructor().forClass("java.util.concurrent.ArrayBlockingQueue"),
+          constructor().forClass("java.util.concurrent.PriorityBlockingQueue"),
+          constructor().forClass("java.util.concurrent.LinkedTransferQueue"));
+
+  private static final int MAX_DEPTH = 4;
+
+  private final TaskSinks sinks;
+
+  /** For {@link java.util.ServiceLoader}, which needs a public no-arg constructor. */
+  public BlockingWaitOnSamePool() {
+    this(ErrorProneFlags.empty());
+  }
+
+  /**
+   * Honours {@code -XepOpt:Fanout:TaskSinks}: code handed to a user's sink runs elsewhere, so a
+   * wait inside it is not counted against the task around it.
+   */
+  @Inject
+  public BlockingWaitOnSamePool(ErrorProneFlags flags) {
+    this.sinks = new TaskSinks(flags.getListOrEmpty(UnsafeSharedMutationInTask.TASK_SINKS_FLAG));
+  }
+
+  @Override
+  public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
+    try {
+      return match(tree, state);
+    } catch (RuntimeException | LinkageError e) {
+      return Description.NO_MATCH; // never break the user's build over a tree shape we missed
+    }
+  }
+
+  private Description match(MethodInvocationTree tree, VisitorState state) {
+    boolean invoke = INVOKE.matches(tree, state);
+    if (!invoke && !FUTURE_WAIT.matches(tree, state)) {
+      return Description.NO_MATCH;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(tree);
+    // invokeAll/invokeAny run their tasks on their receiver; a future's pool is found below.
+    Symbol invoked = invoke && receiver != null ? variable(receiver) : null;
+    if (receiver == null || (invoke && invoked == null)) {
+      return Description.NO_MATCH;
+    }
+    for (TaskSinks.TaskRun run : sinks.tasksRunning(state.getPath(), state)) {
+      Tree sinkCall = run.sink.sinkPath.getLeaf();
+      ExpressionTree outer =
+          sinkCall instanceof MethodInvocationTree
+              ? TaskSinks.executorOf((MethodInvocationTree) sinkCall, state)
+              : null;
+      Symbol pool = outer == null ? null : variable(outer);
+      if (pool == null) {
+        continue; // a thread, a group, the default pool, an executor we can't name
+      }
+      boolean samePool =
+          invoke ? invoked == pool : waitsForWorkOn(receiver, pool, scopeOf(run), state, 0);
+      if (samePool && isBounded(pool, state)) {
+        return describe(tree, pool, run, invoke);
+      }
+    }
+    return Description.NO_MATCH;
+  }
+
+  private Description describe(
+      MethodInvocationTree wait, Symbol pool, TaskSinks.TaskRun run, boolean invoke) {
+    String name = pool.getSimpleName().toString();
+    String method = ASTHelpers.getSymbol(wait).getSimpleName().toString();
+    String what =
+        invoke
+            ? "This " + method + " runs its tasks on " + name + " and waits for them"
+            : "This " + method + "() waits for work submitted to " + name;
+    String where =
+        run.helper != null
+            ? "in a method called from a task that runs on " + name
+            : "in a task that runs on " + name + " (" + run.sink.description + ")";
+    boolean timed = wait.getArguments().size() > (invoke ? 1 : 0);
+    String message =
+        String.format(
+            "%s %s. %s is a bounded pool: each waiting task holds one of its threads, and once"
+                + " every thread waits, nothing is left to run the work they wait for"
+                + " (thread-starvation deadlock)%s. Submit the inner work to a separate"
+                + " executor, compose with thenCompose instead of blocking, or run it inline in"
+                + " the task; or fan it out with a TaskGroup (its own threads, and a go from its"
+                + " own task runs inline at the limit)",
+            what,
+            where,
+            name,
+            timed ? "; a timeout only turns the deadlock into failed waits under load" : "");
+    return buildDescription(wait).setMessage(message).build();
+  }
+
+  /** The code a future must be created in to count: the task body, or the helper it calls. */
+  private static Tree scopeOf(TaskSinks.TaskRun run) {
+    return run.helper != null ? run.helper.getLeaf() : run.body.getLeaf();
+  }
+
+  // ---------------------------------------------------------------- the waited-for work
+
+  /**
+   * Whether completing {@code expr} needs work that was submitted to {@code pool} within {@code
+   * scope}: a submission itself ({@code pool.submit(...)}, {@code supplyAsync(..., pool)}), a stage
+   * that depends on one, {@code allOf} over one, or a local declared in the scope whose every value
+   * is one of these.
+   */
+  private boolean waitsForWorkOn(
+      ExpressionTree expr, Symbol pool, Tree scope, VisitorState state, int depth) {
+    if (depth > MAX_DEPTH) {
+      return false;
+    }
+    expr = strip(expr);
+    if (expr instanceof MethodInvocationTree) {
+      MethodInvocationTree call = (MethodInvocationTree) expr;
+      ExpressionTree executor = TaskSinks.executorOf(call, state);
+      if (executor != null && variable(executor) == pool) {
+        return true;
+      }
+      if (DEPENDENT_STAGE.matches(call, state)) {
+        ExpressionTree source = ASTHelpers.getReceiver(call);
+        if (source != null && waitsForWorkOn(source, pool, scope, state, depth + 1)) {
+          return true;
+        }
+        // thenCombine(other, fn) and the like also wait for their other stage.
+        return !call.getArguments().isEmpty()
+            && isStage(call.getArguments().get(0), state)
+            && waitsForWorkOn(call.getArguments().get(0), pool, scope, state, depth + 1);
+      }
+      if (LIST_GET.matches(call, state)) {
+        // futures.get(i).get()
+        ExpressionTree list = ASTHelpers.getReceiver(call);
+        return list != null && elementsWaitOn(list, pool, scope, state, depth + 1);
+      }
+      boolean all = ALL_OF.matches(call, state);
+      if (all || ANY_OF.matches(call, state)) {
+        List<? extends ExpressionTree> args = call.getArguments();
+        if (args.isEmpty()) {
+          return false;
+        }
+        for (ExpressionTree arg : args) {
+          ExpressionTree array = strip(arg);
+          ExpressionTree source =
+              TO_ARRAY.matches(array, state) ? ASTHelpers.getReceiver(array) : null;
+          boolean waits =
+              source != null
+                  ? all && elementsWaitOn(source, pool, scope, state, depth + 1)
+                  : waitsForWorkOn(arg, pool, scope, state, depth + 1);
+          if (all && waits) {
+            return true; // allOf waits for every one of them
+          }
+          if (!all && !waits) {
+            return false; // anyOf may complete through another
+          }
+        }
+        return !all;
+      }
+      return false;
+    }
+    if (expr instanceof IdentifierTree) {
+      Symbol var = ASTHelpers.getSymbol(expr);
+      if (var == null || var.getKind() != ElementKind.LOCAL_VARIABLE) {
+        return false;
+      }
+      VariableTree decl = UnitIndex.of(state).declaration(var);
+      List<ExpressionTree> values = UnitIndex.of(state).assignedValues(var);
+      if (decl == null || values == null || !within(decl, scope, state)) {
+        return false; // a future made before the task started is not the task's to deadlock on
+      }
+      if (values.isEmpty()) {
+        // for (Future<T> f : futures) f.get();
+        ExpressionTree iterated = iteratedBy(decl, scope);
+        return iterated != null && elementsWaitOn(iterated, pool, scope, state, depth + 1);
+      }
+      for (ExpressionTree value : values) {
+        if (!waitsForWorkOn(value, pool, scope, state, depth + 1)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether a collection holds a future of work on {@code pool}: a local declared in the scope into
+   * which the scope adds one ({@code futures.add(pool.submit(...))}). Waiting for every element
+   * waits for that one, whatever else the collection holds.
+   */
+  private boolean elementsWaitOn(
+      ExpressionTree collection, Symbol pool, Tree scope, VisitorState state, int depth) {
+    collection = strip(collection);
+    Symbol list = collection instanceof IdentifierTree ? ASTHelpers.getSymbol(collection) : null;
+    VariableTree decl = list == null ? null : UnitIndex.of(state).declaration(list);
+    if (list == null
+        || list.getKind() != ElementKind.LOCAL_VARIABLE
+        || decl == null
+        || !within(decl, scope, state)) {
+      return false;
+    }
+    boolean[] found = {false};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
+        ExpressionTree target = ASTHelpers.getReceiver(node);
+        if (!found[0]
+            && COLLECTION_ADD.matches(node, state)
+            && target != null
+            && ASTHelpers.getSymbol(strip(target)) == list
+            && !node.getArguments().isEmpty()) {
+          ExpressionTree element = node.getArguments().get(node.getArguments().size() - 1);
+          found[0] = waitsForWorkOn(element, pool, scope, state, depth + 1);
+        }
+        return super.visitMethodInvocation(node, null);
+      }
+    }.scan(scope, null);
+    return found[0];
+  }
+
+  /** The collection an enhanced {@code for} over {@code loopVar} iterates, within the scope. */
+  private static @Nullable ExpressionTree iteratedBy(VariableTree loopVar, Tree scope) {
+    ExpressionTree[] found = {null};
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitEnhancedForLoop(EnhancedForLoopTree node, Void unused) {
+        if (node.getVariable() == loopVar) {
+          found[0] = node.getExpression();
+        }
+        return super.visitEnhancedForLoop(node, null);
+      }
+    }.scan(scope, null);
+    return found[0];
+  }
+
+  private static boolean isStage(ExpressionTree expr, VisitorState state) {
+    return TaskSinks.isSubtype(ASTHelpers.getType(expr), COMPLETION_STAGE, state);
+  }
+
+  private static boolean within(Tree inner, Tree outer, VisitorState state) {
+    int pos = ASTHelpers.getStartPosition(inner);
+    return pos >= ASTHelpers.getStartPosition(outer) && pos <= state.getEndPosition(outer);
+  }
+
+  private static ExpressionTree strip(ExpressionTree expr) {
+    while (true) {
+      expr = ASTHelpers.stripParentheses(expr);
+      if (expr instanceof TypeCastTree) {
+        expr = ((TypeCastTree) expr).getExpression();
+        continue;
+      }
+      return expr;
+    }
+  }
+
+  // ---------------------------------------------------------------- the pool
+
+  /**
+   * The variable an executor expression names, if the name alone says which object it is: a local,
+   * a field of {@code this} (implicitly or as {@code this.f}), or a static field. Null for a field
+   * of another object ({@code other.pool}) or any other expression.
+   */
+  private static @Nullable Symbol variable(ExpressionTree expr) {
+    expr = strip(expr);
+    Symbol sym = ASTHelpers.getSymbol(expr);
+    if (!(sym instanceof VarSymbol)
+        || sym.getSimpleName().contentEquals("this")
+        || sym.getSimpleName().contentEquals("super")) {
+      return null;
+    }
+    if (expr instanceof IdentifierTree) {
+      return sym;
+    }
+    if (expr instanceof MemberSelectTree && sym.getKind() == ElementKind.FIELD) {
+      Symbol qualifier = ASTHelpers.getSymbol(((MemberSelectTree) expr).getExpression());
+      if (qualifier instanceof ClassSymbol && sym.isStatic()) {
+        return sym; // Owner.POOL
+      }
+      if (qualifier != null && qualifier.getSimpleName().contentEquals("this")) {
+        return sym; // this.pool, Outer.this.pool
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether the variable provably holds a bounded pool: declared in this file (a local, or a field
+   * that is final or private, so no other file assigns it) and every value assigned to it is one.
+   * A non-final field must be assigned once.
+   */
+  private static boolean isBounded(Symbol var, VisitorState state) {
+    ElementKind kind = var.getKind();
+    boolean local = kind == ElementKind.LOCAL_VARIABLE || kind == ElementKind.RESOURCE_VARIABLE;
+    boolean isFinal = var.getModifiers().contains(Modifier.FINAL);
+    if (!local
+        && !(kind == ElementKind.FIELD
+            && (isFinal || var.getModifiers().contains(Modifier.PRIVATE)))) {
+      return false; // a parameter, or a field other code may set: its origin is unknown
+    }
+    List<ExpressionTree> values = UnitIndex.of(state).assignedValues(var);
+    if (values == null || values.isEmpty() || (!local && !isFinal && values.size() > 1)) {
+      return false;
+    }
+    for (ExpressionTree value : values) {
+      if (!isBoundedPool(value, state, 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether the expression creates a pool whose threads a waiting task can all use up. */
+  private static boolean isBoundedPool(ExpressionTree expr, VisitorState state, int depth) {
+    expr = strip(expr);
+    if (depth > MAX_DEPTH) {
+      return false;
+    }
+    if (FIXED_POOL_FACTORY.matches(expr, state) || SCHEDULED_POOL.matches(expr, state)) {
+      return true;
+    }
+    if (UNCONFIGURABLE.matches(expr, state)) {
+      List<? extends ExpressionTree> args = ((MethodInvocationTree) expr).getArguments();
+      return args.size() == 1 && isBoundedPool(args.get(0), state, depth + 1);
+    }
+    if (THREAD_POOL.matches(expr, state)) {
+      // new ThreadPoolExecutor(core, max, keepAlive, unit, queue, ...): the queue decides.
+      List<? extends ExpressionTree> args = ((NewClassTree) expr).getArguments();
+      return args.size() >= 5 && holdsTasks(args.get(4), state, depth + 1);
+    }
+    return false;
+  }
+
+  /** A queue created here (or in a local with that single value) that queues tasks. */
+  private static boolean holdsTasks(ExpressionTree queue, VisitorState state, int depth) {
+    queue = strip(queue);
+    if (HOLDING_QUEUE.matches(queue, state)) {
+      return true;
+    }
+    Symbol var = queue instanceof IdentifierTree ? ASTHelpers.getSymbol(queue) : null;
+    if (var == null || var.getKind() != ElementKind.LOCAL_VARIABLE || depth > MAX_DEPTH) {
+      return false;
+    }
+    List<ExpressionTree> values = UnitIndex.of(state).assignedValues(var);
+    return values != null
+        && values.size() == 1
+        && holdsTasks(values.get(0), state, depth + 1);
+  }
+}
