@@ -247,6 +247,9 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
         || values.size() != 1) {
       return Description.NO_MATCH; // assigned more than once: don't know which value is used
     }
+    if (isSuppressed(decl, state)) {
+      return Description.NO_MATCH; // @SuppressWarnings on the group's or executor's declaration
+    }
     ExpressionTree factory = TaskGroupModel.strip(decl.getInitializer());
     if (kind == Kind.GROUP
         ? TaskGroupModel.factoryLimit(factory, state) != TaskGroupModel.FactoryLimit.NONE
@@ -354,6 +357,9 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
         leaf = perElement;
         p = p.getParentPath();
       } else if (repeats(leaf, child)) {
+        if (runsUntilStopped(leaf)) {
+          return null; // a service loop: tasks arrive over time, not a fan-out over data
+        }
         n = loopCount(leaf, state);
         loop = true;
       }
@@ -383,6 +389,49 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
       return f.getStatement() == child || f.getCondition() == child || f.getUpdate().contains(child);
     }
     return loop instanceof WhileLoopTree || loop instanceof DoWhileLoopTree;
+  }
+
+  /**
+   * Whether {@code loop} runs until something stops it rather than over data: {@code while
+   * (true)}, {@code for (;;)}, {@code while (running)}, {@code while (!stopped)}, {@code while
+   * (!server.isClosed())}, {@code while (!Thread.currentThread().isInterrupted())}. A thread per
+   * accepted request is what a virtual-thread executor is for; bounding it is admission control,
+   * not this check's business.
+   */
+  private static boolean runsUntilStopped(Tree loop) {
+    ExpressionTree cond;
+    if (loop instanceof WhileLoopTree) {
+      cond = ((WhileLoopTree) loop).getCondition();
+    } else if (loop instanceof DoWhileLoopTree) {
+      cond = ((DoWhileLoopTree) loop).getCondition();
+    } else if (loop instanceof ForLoopTree) {
+      cond = ((ForLoopTree) loop).getCondition();
+    } else {
+      return false;
+    }
+    if (cond == null) {
+      return true;
+    }
+    ExpressionTree c = ASTHelpers.stripParentheses(cond);
+    if (Boolean.TRUE.equals(ASTHelpers.constValue(c))) {
+      return true;
+    }
+    boolean negated = c.getKind() == Tree.Kind.LOGICAL_COMPLEMENT;
+    if (negated) {
+      c = ASTHelpers.stripParentheses(((UnaryTree) c).getExpression());
+    }
+    if (c instanceof IdentifierTree || c instanceof MemberSelectTree) {
+      return ASTHelpers.getSymbol(c) instanceof Symbol.VarSymbol; // a flag: running, !stopped
+    }
+    if (negated && c instanceof MethodInvocationTree) {
+      MethodInvocationTree call = (MethodInvocationTree) c;
+      MethodSymbol sym = ASTHelpers.getSymbol(call);
+      String name = sym == null ? "" : sym.getSimpleName().toString();
+      return call.getArguments().isEmpty()
+          && name.startsWith("is")
+          && !name.equals("isEmpty"); // !isClosed(), !isShutdown(), !isInterrupted()
+    }
+    return false;
   }
 
   /** If the lambda at {@code lambdaPath} runs once per element of a call's receiver, that call. */

@@ -220,6 +220,12 @@ final class UnboundedFanOutTest {
                   g.await();
                 }
               }
+              void suppressedOnResource(Context ctx, List<String> items) throws Exception {
+                try (@SuppressWarnings("UnboundedFanOut") TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (String item : items) g.go(c -> call(c, item));
+                  g.await();
+                }
+              }
               @SuppressWarnings("UnboundedFanOut")
               void suppressed(Context ctx, List<String> items) throws Exception {
                 try (TaskGroup g = TaskGroup.withContext(ctx)) {
@@ -278,6 +284,27 @@ final class UnboundedFanOutTest {
               }
               void executorParameter(ExecutorService ex, List<String> items) {
                 for (String item : items) ex.submit(() -> item.length());
+              }
+              void serverLoop(java.net.ServerSocket server) throws java.io.IOException {
+                try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                  while (true) {
+                    java.net.Socket socket = server.accept();
+                    ex.submit(() -> socket.getPort());
+                  }
+                }
+              }
+              private volatile boolean running = true;
+              void untilStopped(BlockingQueue<String> inbox) throws InterruptedException {
+                try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                  while (running) {
+                    String message = inbox.take();
+                    ex.execute(() -> message.length());
+                  }
+                  while (!Thread.currentThread().isInterrupted()) {
+                    String message = inbox.take();
+                    ex.execute(() -> message.length());
+                  }
+                }
               }
               void smallLoop() {
                 try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
