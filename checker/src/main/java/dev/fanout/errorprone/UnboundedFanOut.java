@@ -462,9 +462,8 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
   }
 
   private long perElementCount(MethodInvocationTree call, VisitorState state) {
-    String name = ASTHelpers.getSymbol(call).getSimpleName().toString();
-    if (name.equals("forEachRemaining") || name.equals("flatMap")) {
-      return name.equals("flatMap") ? sizeOf(ASTHelpers.getReceiver(call), state, 0) : UNKNOWN;
+    if (ASTHelpers.getSymbol(call).getSimpleName().contentEquals("forEachRemaining")) {
+      return UNKNOWN; // what is left of an iterator
     }
     return sizeOf(ASTHelpers.getReceiver(call), state, 0);
   }

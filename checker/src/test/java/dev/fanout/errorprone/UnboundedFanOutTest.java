@@ -657,6 +657,25 @@ final class UnboundedFanOutTest {
     }
   }
 
+  @Test
+  void limitFlagInvalidStopsTheCompilationWithItsMessage() {
+    Throwable thrown =
+        assertThrows(
+            Throwable.class,
+            () ->
+                helper
+                    .setArgs("-XepOpt:UnboundedFanOut:Limit=0")
+                    .addSourceLines("A.java", "package demo;", "class A {}")
+                    .doTest());
+    StringBuilder messages = new StringBuilder();
+    for (Throwable t = thrown; t != null; t = t.getCause()) {
+      messages.append(t).append('\n');
+    }
+    assertTrue(
+        messages.toString().contains("UnboundedFanOut:Limit must be a positive integer"),
+        messages.toString());
+  }
+
   private static int limitOf(ErrorProneFlags flags) {
     return UnboundedFanOut.parseLimit(flags.get(UnboundedFanOut.LIMIT_FLAG));
   }
