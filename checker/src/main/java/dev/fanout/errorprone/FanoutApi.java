@@ -28,6 +28,12 @@ public final class FanoutApi {
   public static final String OPEN = "open";
   /** {@code TaskGroup.map(parent, limit, items, fn)}: runs {@code fn} once per item, concurrently. */
   public static final String MAP = "map";
+  /** {@code TaskGroup.builder()} and the builder's options. */
+  public static final String BUILDER = "builder";
+  public static final String BUILDER_LIMIT = "limit";
+  public static final String BUILDER_EXECUTOR = "executor";
+  public static final String BUILDER_THREAD_FACTORY = "threadFactory";
+  public static final String BUILDER_COLLECT_ALL_ERRORS = "collectAllErrors";
 
   /** {@code Context} methods that derive a child context from their receiver. */
   public static final String WITH_CANCEL = "withCancel";

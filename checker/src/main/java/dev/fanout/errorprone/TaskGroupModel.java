@@ -102,6 +102,54 @@ public final class TaskGroupModel {
         && (WITH_CONTEXT_FACTORY.matches(tree, state) || BUILDER_OPEN.matches(tree, state));
   }
 
+  /** What a group factory call says about the group's limit. */
+  public enum FactoryLimit {
+    /** {@code withContext(parent)}, or a builder chain from {@code TaskGroup.builder()} without
+     * {@code limit(..)} or {@code executor(..)}: no limit at all. */
+    NONE,
+    /** A builder chain that calls {@code limit(..)}. */
+    SET,
+    /** Not a factory, a builder from elsewhere, an {@code executor(..)} (whose threads may bound
+     * the tasks), or an option this model does not know. */
+    UNKNOWN
+  }
+
+  private static final Matcher<ExpressionTree> BUILDER_FACTORY =
+      staticMethod().onClass(FanoutApi.TASK_GROUP).named(FanoutApi.BUILDER);
+
+  private static final Matcher<ExpressionTree> BUILDER_OPTION =
+      instanceMethod().onExactClass(FanoutApi.TASK_GROUP_BUILDER);
+
+  /** Whether the group that the factory call {@code factory} makes has a limit. */
+  public static FactoryLimit factoryLimit(ExpressionTree factory, VisitorState state) {
+    ExpressionTree t = strip(factory);
+    if (!isGroupFactory(t, state)) {
+      return FactoryLimit.UNKNOWN;
+    }
+    if (WITH_CONTEXT_FACTORY.matches(t, state)) {
+      return FactoryLimit.NONE;
+    }
+    FactoryLimit result = FactoryLimit.NONE;
+    ExpressionTree link = strip(ASTHelpers.getReceiver(t));
+    for (int i = 0; i < 64 && link instanceof MethodInvocationTree; i++) {
+      if (BUILDER_FACTORY.matches(link, state)) {
+        return result;
+      }
+      if (!BUILDER_OPTION.matches(link, state)) {
+        return FactoryLimit.UNKNOWN;
+      }
+      String name = ASTHelpers.getSymbol((MethodInvocationTree) link).getSimpleName().toString();
+      if (name.equals(FanoutApi.BUILDER_LIMIT)) {
+        result = FactoryLimit.SET;
+      } else if (!name.equals(FanoutApi.BUILDER_THREAD_FACTORY)
+          && !name.equals(FanoutApi.BUILDER_COLLECT_ALL_ERRORS)) {
+        return FactoryLimit.UNKNOWN; // executor(..), or an option added after this model
+      }
+      link = strip(ASTHelpers.getReceiver(link));
+    }
+    return FactoryLimit.UNKNOWN; // a builder held in a variable or returned by a helper
+  }
+
   /** The parent argument of a group factory call, if {@code tree} is one. */
   public static Optional<ExpressionTree> factoryParent(ExpressionTree tree, VisitorState state) {
     ExpressionTree t = strip(tree);

@@ -1,0 +1,708 @@
+package dev.fanout.errorprone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.errorprone.BugCheckerRefactoringTestHelper;
+import com.google.errorprone.CompilationTestHelper;
+import com.google.errorprone.ErrorProneFlags;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Identification tests (negatives first, then positives) and replacement tests for {@link
+ * UnboundedFanOut}. Every replacement's expected output is compiled by the helper.
+ */
+final class UnboundedFanOutTest {
+  private final CompilationTestHelper helper =
+      CompilationTestHelper.newInstance(UnboundedFanOut.class, getClass());
+
+  private final BugCheckerRefactoringTestHelper refactoring =
+      BugCheckerRefactoringTestHelper.newInstance(UnboundedFanOut.class, getClass());
+
+  private static final String[] WORK = {
+    "package demo;",
+    "import dev.fanout.*;",
+    "public final class Work {",
+    "  private Work() {}",
+    "  public static void call(Context ctx, Object item) {}",
+    "  public static void configure(TaskGroup g) {}",
+    "  public static TaskGroup open(Context ctx) { return TaskGroup.withContext(ctx); }",
+    "}"
+  };
+
+  // ================================================================ identification: negatives
+
+  @Test
+  void identificationNegativeLimitSet() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
+              void builderLimit(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.builder().limit(8).open(ctx)) {
+                  for (String item : items) g.go(c -> call(c, item));
+                  g.await();
+                }
+              }
+              void builderLimitThenOptions(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.builder().limit(8).collectAllErrors().open(ctx)) {
+                  for (String item : items) g.go(c -> call(c, item));
+                  g.await();
+                }
+              }
+              void builderExecutor(Context ctx, List<String> items, java.util.concurrent.Executor ex)
+                  throws Exception {
+                try (TaskGroup g = TaskGroup.builder().executor(ex).open(ctx)) {
+                  for (String item : items) g.go(c -> call(c, item));
+                  g.await();
+                }
+              }
+              void setLimitBefore(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.setLimit(4);
+                  for (String item : items) g.go(c -> call(c, item));
+                  g.await();
+                }
+              }
+              void setLimitInIf(Context ctx, List<String> items, boolean slow) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  if (slow) {
+                    g.setLimit(2);
+                  }
+                  for (String item : items) g.go(c -> call(c, item));
+                  g.await();
+                }
+              }
+              void localWithSetLimit(Context ctx, List<String> items) throws Exception {
+                @SuppressWarnings("MustBeClosedChecker")
+                TaskGroup g = TaskGroup.withContext(ctx);
+                g.setLimit(4);
+                items.forEach(item -> g.go(c -> call(c, item)));
+                g.await();
+                g.close();
+              }
+              void map(Context ctx, List<String> items) throws Exception {
+                TaskGroup.map(ctx, 4, items, (c, item) -> item.length());
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeSmallConstantLoops() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.*;
+            import java.util.stream.*;
+            class A {
+              enum Region { EU, US, APAC }
+              private static final List<String> SPECIALISTS =
+                  List.of("analyzer", "forecaster", "anomaly_detector", "recommender");
+              void kinds(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (String s : new String[] {"a", "b"}) g.go(c -> call(c, s));
+                  for (String s : List.of("a", "b", "c")) g.go(c -> call(c, s));
+                  for (String s : Set.of("a", "b")) g.go(c -> call(c, s));
+                  for (String s : Arrays.asList("a", "b")) g.go(c -> call(c, s));
+                  Stream.of("a", "b").forEach(s -> g.go(c -> call(c, s)));
+                  for (Region r : Region.values()) g.go(c -> call(c, r));
+                  for (Region r : EnumSet.allOf(Region.class)) g.go(c -> call(c, r));
+                  for (int i = 0; i < 4; i++) {
+                    int slot = i;
+                    g.go(c -> call(c, slot));
+                  }
+                  for (int i = 16; i > 0; i--) g.go(c -> call(c, null));
+                  IntStream.range(0, 16).forEach(i -> g.go(c -> call(c, i)));
+                  for (String s : SPECIALISTS) g.go(c -> call(c, s));
+                  List<String> local = List.of("x", "y");
+                  local.forEach(s -> g.go(c -> call(c, s)));
+                  SPECIALISTS.stream().filter(s -> !s.isEmpty()).forEach(s -> g.go(c -> call(c, s)));
+                  g.await();
+                }
+              }
+              void smallProduct(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (Region r : Region.values()) {
+                    for (int i = 0; i < 5; i++) g.go(c -> call(c, r));
+                  }
+                  g.await();
+                }
+              }
+              void runsOnce(Context ctx, Queue<String> queue) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  while (!queue.isEmpty()) {
+                    String s = queue.poll();
+                    g.go(c -> call(c, s));
+                    break;
+                  }
+                  g.await();
+                }
+              }
+              void limitedStream(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  items.stream().limit(10).forEach(s -> g.go(c -> call(c, s)));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeGroupOutOfSight() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
+              private final TaskGroup field;
+              A(TaskGroup field) { this.field = field; }
+              void parameter(TaskGroup g, List<String> items) {
+                for (String item : items) g.go(c -> call(c, item));
+              }
+              void field(List<String> items) {
+                for (String item : items) field.go(c -> call(c, item));
+              }
+              void fromHelper(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = Work.open(ctx)) {
+                  for (String item : items) g.go(c -> call(c, item));
+                  g.await();
+                }
+              }
+              void escapesBeforeLoop(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  Work.configure(g);
+                  for (String item : items) g.go(c -> call(c, item));
+                  g.await();
+                }
+              }
+              void builderFromVariable(Context ctx, List<String> items) throws Exception {
+                TaskGroup.Builder b = TaskGroup.builder();
+                try (TaskGroup g = b.open(ctx)) {
+                  for (String item : items) g.go(c -> call(c, item));
+                  g.await();
+                }
+              }
+              void groupPerIteration(Context ctx, List<String> items) throws Exception {
+                for (String item : items) {
+                  try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                    g.go(c -> call(c, item));
+                    g.go(c -> call(c, item + "!"));
+                    g.await();
+                  }
+                }
+              }
+              void noLoop(Context ctx, String a, String b) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(c -> call(c, a));
+                  g.go(c -> call(c, b));
+                  g.await();
+                }
+              }
+              void suppressedOnResource(Context ctx, List<String> items) throws Exception {
+                try (@SuppressWarnings("UnboundedFanOut") TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (String item : items) g.go(c -> call(c, item));
+                  g.await();
+                }
+              }
+              @SuppressWarnings("UnboundedFanOut")
+              void suppressed(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (String item : items) g.go(c -> call(c, item));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeExecutors() {
+    helper
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import java.util.List;
+            import java.util.concurrent.*;
+            class A {
+              void fixedPool(List<String> items) {
+                try (ExecutorService ex = Executors.newFixedThreadPool(8)) {
+                  for (String item : items) ex.submit(() -> item.length());
+                }
+              }
+              void semaphoreInLoop(List<String> items) throws InterruptedException {
+                Semaphore permits = new Semaphore(8);
+                try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                  for (String item : items) {
+                    permits.acquire();
+                    ex.submit(() -> {
+                      try {
+                        return item.length();
+                      } finally {
+                        permits.release();
+                      }
+                    });
+                  }
+                }
+              }
+              private final Semaphore gate = new Semaphore(8);
+              private int fetch(String item) throws InterruptedException {
+                gate.acquire();
+                try {
+                  return item.length();
+                } finally {
+                  gate.release();
+                }
+              }
+              void semaphoreInHelper(List<String> items) {
+                try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                  for (String item : items) ex.submit(() -> fetch(item));
+                }
+              }
+              void executorParameter(ExecutorService ex, List<String> items) {
+                for (String item : items) ex.submit(() -> item.length());
+              }
+              void serverLoop(java.net.ServerSocket server) throws java.io.IOException {
+                try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                  while (true) {
+                    java.net.Socket socket = server.accept();
+                    ex.submit(() -> socket.getPort());
+                  }
+                }
+              }
+              private volatile boolean running = true;
+              void untilStopped(BlockingQueue<String> inbox) throws InterruptedException {
+                try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                  while (running) {
+                    String message = inbox.take();
+                    ex.execute(() -> message.length());
+                  }
+                  while (!Thread.currentThread().isInterrupted()) {
+                    String message = inbox.take();
+                    ex.execute(() -> message.length());
+                  }
+                }
+              }
+              void smallLoop() {
+                try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                  for (String item : List.of("a", "b")) ex.submit(() -> item.length());
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  // ================================================================ identification: positives
+
+  @Test
+  void identificationPositiveGroups() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.*;
+            class A {
+              void forEachOverParameter(Context ctx, List<String> accounts) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (String account : accounts) {
+                    // BUG: Diagnostic contains: loop over data of unknown size into a TaskGroup with no limit
+                    g.go(c -> call(c, account));
+                    g.go(c -> call(c, account + "/history"));
+                  }
+                  g.await();
+                }
+              }
+              void streamForEach(Context ctx, Map<String, Integer> holdings) throws Exception {
+                try (TaskGroup g = TaskGroup.builder().collectAllErrors().open(ctx)) {
+                  // BUG: Diagnostic contains: g.setLimit(16)
+                  holdings.keySet().stream().filter(h -> !h.isEmpty()).forEach(h -> g.go(c -> call(c, h)));
+                  g.await();
+                }
+              }
+              void whileOverQueue(Context ctx, Queue<String> queue) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  String next;
+                  while ((next = queue.poll()) != null) {
+                    String item = next;
+                    // BUG: Diagnostic contains: UnboundedFanOut
+                    g.go(c -> call(c, item));
+                  }
+                  g.await();
+                }
+              }
+              void countedToSize(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (int i = 0; i < items.size(); i++) {
+                    int slot = i;
+                    // BUG: Diagnostic contains: UnboundedFanOut
+                    g.go(c -> call(c, items.get(slot)));
+                  }
+                  g.await();
+                }
+              }
+              void tryGo(Context ctx, Iterator<String> it) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  while (it.hasNext()) {
+                    String item = it.next();
+                    // BUG: Diagnostic contains: UnboundedFanOut
+                    if (!g.tryGo(c -> call(c, item))) {
+                      break;
+                    }
+                  }
+                  g.await();
+                }
+              }
+              void constantButLarge(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (int i = 0; i < 1000; i++) {
+                    int shard = i;
+                    // BUG: Diagnostic contains: loop of up to 1000 iterations
+                    g.go(c -> call(c, shard));
+                  }
+                  g.await();
+                }
+              }
+              void nestedSmallLoopsMultiply(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (int i = 0; i < 10; i++) {
+                    for (int j = 0; j < 10; j++) {
+                      // BUG: Diagnostic contains: loop of up to 100 iterations
+                      g.go(c -> call(c, null));
+                    }
+                  }
+                  g.await();
+                }
+              }
+              void setLimitAfterLoop(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (String item : items) {
+                    // BUG: Diagnostic contains: UnboundedFanOut
+                    g.go(c -> call(c, item));
+                  }
+                  g.setLimit(2);
+                  g.await();
+                }
+              }
+              void twoLoopsTwoFindings(Context ctx, List<String> a, List<String> b) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  // BUG: Diagnostic contains: UnboundedFanOut
+                  for (String item : a) g.go(c -> call(c, item));
+                  // BUG: Diagnostic contains: UnboundedFanOut
+                  b.forEach(item -> g.go(c -> call(c, item)));
+                  g.await();
+                }
+              }
+              void insideTask(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(
+                      c -> {
+                        for (String item : items) {
+                          // BUG: Diagnostic contains: UnboundedFanOut
+                          g.go(c2 -> call(c2, item));
+                        }
+                      });
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationPositiveExecutors() {
+    helper
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import java.util.List;
+            import java.util.concurrent.*;
+            class A {
+              List<Future<Integer>> submit(List<String> items) {
+                try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                  List<Future<Integer>> out = new java.util.ArrayList<>();
+                  for (String item : items) {
+                    // BUG: Diagnostic contains: Semaphore
+                    out.add(ex.submit(() -> item.length()));
+                  }
+                  return out;
+                }
+              }
+              void execute(List<String> items, ThreadFactory factory) {
+                ExecutorService ex = Executors.newThreadPerTaskExecutor(factory);
+                // BUG: Diagnostic contains: thread-per-task executor
+                items.forEach(item -> ex.execute(() -> item.length()));
+                ex.close();
+              }
+              List<CompletableFuture<Integer>> async(List<String> items) {
+                var ex = Executors.newVirtualThreadPerTaskExecutor();
+                return items.stream()
+                    // BUG: Diagnostic contains: UnboundedFanOut
+                    .map(item -> CompletableFuture.supplyAsync(() -> item.length(), ex))
+                    .toList();
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  // ================================================================ replacement
+
+  @Test
+  void replacementTryWithResources() {
+    refactoring
+        .addInputLines("Work.java", WORK)
+        .expectUnchanged()
+        .addInputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
+              void run(Context ctx, List<String> items, List<String> more) throws Exception {
+                try (TaskGroup group = TaskGroup.withContext(ctx)) {
+                  for (String item : items) group.go(c -> call(c, item));
+                  for (String item : more) group.go(c -> call(c, item));
+                  group.await();
+                }
+              }
+            }
+            """)
+        .addOutputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
+              void run(Context ctx, List<String> items, List<String> more) throws Exception {
+                try (TaskGroup group = TaskGroup.withContext(ctx)) {
+                  group.setLimit(16);
+                  for (String item : items) group.go(c -> call(c, item));
+                  for (String item : more) group.go(c -> call(c, item));
+                  group.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void replacementLocalVariable() {
+    refactoring
+        .addInputLines("Work.java", WORK)
+        .expectUnchanged()
+        .addInputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
+              void run(Context ctx, List<String> items) throws Exception {
+                TaskGroup g = TaskGroup.withContext(ctx);
+                items.forEach(item -> g.go(c -> call(c, item)));
+                g.await();
+                g.close();
+              }
+            }
+            """)
+        .addOutputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
+              void run(Context ctx, List<String> items) throws Exception {
+                TaskGroup g = TaskGroup.withContext(ctx);
+                g.setLimit(16);
+                items.forEach(item -> g.go(c -> call(c, item)));
+                g.await();
+                g.close();
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void replacementBuilderAndCustomLimit() {
+    refactoring
+        .setArgs("-XepOpt:UnboundedFanOut:Limit=32")
+        .addInputLines("Work.java", WORK)
+        .expectUnchanged()
+        .addInputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
+              void run(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.builder().collectAllErrors().open(ctx)) {
+                  for (String item : items) g.go(c -> call(c, item));
+                  g.await();
+                }
+              }
+              void withContext(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (int i = 0; i < 20; i++) g.go(c -> call(c, null));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .addOutputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
+              void run(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.builder().collectAllErrors().limit(32).open(ctx)) {
+                  for (String item : items) g.go(c -> call(c, item));
+                  g.await();
+                }
+              }
+              void withContext(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (int i = 0; i < 20; i++) g.go(c -> call(c, null));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void replacementNoneForExecutor() {
+    refactoring
+        .addInputLines("Work.java", WORK)
+        .expectUnchanged()
+        .addInputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.List;
+            import java.util.concurrent.*;
+            class A {
+              void executor(List<String> items) {
+                try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                  for (String item : items) ex.submit(() -> item.length());
+                }
+              }
+            }
+            """)
+        .expectUnchanged()
+        .doTest();
+  }
+
+  // ================================================================ the flag
+
+  @Test
+  void limitFlag() {
+    assertEquals(UnboundedFanOut.DEFAULT_LIMIT, limitOf(ErrorProneFlags.empty()));
+    assertEquals(
+        5, limitOf(ErrorProneFlags.fromMap(Map.of(UnboundedFanOut.LIMIT_FLAG, "5"))));
+    for (String bad : new String[] {"0", "-3", "many", ""}) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  new UnboundedFanOut(
+                      ErrorProneFlags.fromMap(Map.of(UnboundedFanOut.LIMIT_FLAG, bad))));
+      assertTrue(e.getMessage().contains("positive integer"), e.getMessage());
+    }
+  }
+
+  @Test
+  void limitFlagInvalidStopsTheCompilationWithItsMessage() {
+    Throwable thrown =
+        assertThrows(
+            Throwable.class,
+            () ->
+                helper
+                    .setArgs("-XepOpt:UnboundedFanOut:Limit=0")
+                    .addSourceLines("A.java", "package demo;", "class A {}")
+                    .doTest());
+    StringBuilder messages = new StringBuilder();
+    for (Throwable t = thrown; t != null; t = t.getCause()) {
+      messages.append(t).append('\n');
+    }
+    assertTrue(
+        messages.toString().contains("UnboundedFanOut:Limit must be a positive integer"),
+        messages.toString());
+  }
+
+  private static int limitOf(ErrorProneFlags flags) {
+    return UnboundedFanOut.parseLimit(flags.get(UnboundedFanOut.LIMIT_FLAG));
+  }
+
+  @Test
+  void identificationCustomLimitWidensSmall() {
+    helper
+        .setArgs("-XepOpt:UnboundedFanOut:Limit=4")
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (String s : List.of("a", "b", "c", "d")) g.go(c -> call(c, s));
+                  // BUG: Diagnostic contains: g.setLimit(4)
+                  for (String s : List.of("a", "b", "c", "d", "e")) g.go(c -> call(c, s));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+}
