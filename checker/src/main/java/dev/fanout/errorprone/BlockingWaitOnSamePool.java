@@ -19,6 +19,7 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
@@ -208,6 +209,9 @@ public final class BlockingWaitOnSamePool extends BugChecker
       if (pool == null) {
         continue; // a thread, a group, the default pool, an executor we can't name
       }
+      if (pool.getKind() == ElementKind.FIELD && !pool.isStatic() && onAnotherObject(run)) {
+        continue; // pool.submit(child::helper): the helper's pool is child's, not this one's
+      }
       boolean samePool =
           invoke ? invoked == pool : waitsForWorkOn(receiver, pool, scopeOf(run), state, 0);
       if (samePool && isBounded(pool, state)) {
@@ -243,6 +247,30 @@ public final class BlockingWaitOnSamePool extends BugChecker
             name,
             timed ? "; a timeout only turns the deadlock into failed waits under load" : "");
     return buildDescription(wait).setMessage(message).build();
+  }
+
+  /**
+   * Whether the task reaches its helper through a method reference on another object ({@code
+   * child::helper}, {@code Node::helper}): then the helper's instance fields are that object's.
+   * Calls from a task body reach only helpers on {@code this} (see {@link TaskSinks}).
+   */
+  private static boolean onAnotherObject(TaskSinks.TaskRun run) {
+    Tree site = run.callSite == null ? null : run.callSite.getLeaf();
+    if (!(site instanceof MemberReferenceTree)) {
+      return false;
+    }
+    MemberReferenceTree ref = (MemberReferenceTree) site;
+    Symbol target = ASTHelpers.getSymbol(ref);
+    if (target == null) {
+      return true;
+    }
+    if (target.isStatic()) {
+      return false;
+    }
+    Symbol qualifier = ASTHelpers.getSymbol(ref.getQualifierExpression());
+    return qualifier == null
+        || !(qualifier.getSimpleName().contentEquals("this")
+            || qualifier.getSimpleName().contentEquals("super"));
   }
 
   /** The code a future must be created in to count: the task body, or the helper it calls. */
