@@ -316,6 +316,110 @@ final class UnboundedFanOutTest {
         .doTest();
   }
 
+  @Test
+  void identificationNegativeForkThenLeaveTheLoop() {
+    // A search loop: the first match is forked and the loop ends, so at most one task starts.
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.*;
+            import java.util.concurrent.*;
+            class A {
+              void firstMatch(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (String item : items) {
+                    if (item.startsWith("x")) {
+                      g.go(c -> call(c, item));
+                      break;
+                    }
+                  }
+                  g.await();
+                }
+              }
+              void returnAfterFork(Context ctx, Iterator<String> it) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  while (it.hasNext()) {
+                    String item = it.next();
+                    if (!item.isEmpty()) {
+                      try {
+                        g.go(c -> call(c, item));
+                      } finally {
+                        item.length();
+                      }
+                      g.await();
+                      return;
+                    }
+                  }
+                }
+              }
+              void throwAfterFork(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (String item : items) {
+                    if (item.isEmpty()) {
+                      g.go(c -> call(c, item));
+                      throw new IllegalStateException(item);
+                    }
+                  }
+                  g.await();
+                }
+              }
+              void executor(List<String> items) {
+                try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                  for (String item : items) {
+                    if (item.isBlank()) {
+                      ex.submit(() -> item.length());
+                      break;
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeBoundedByMin() {
+    // Math.min(n, K) and "i < n && i < K" cap the loop at the constant K.
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.*;
+            import java.util.stream.*;
+            class A {
+              private static final int MAX = 8;
+              void capped(Context ctx, List<String> items, int n) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (int i = 0; i < Math.min(items.size(), MAX); i++) {
+                    String item = items.get(i);
+                    g.go(c -> call(c, item));
+                  }
+                  for (int i = 0; i < items.size() && i < 4; i++) {
+                    String item = items.get(i);
+                    g.go(c -> call(c, item));
+                  }
+                  for (int i = 0; i <= Math.min(MAX, n); i++) g.go(c -> call(c, null));
+                  items.stream().limit(Math.min(n, 4)).forEach(s -> g.go(c -> call(c, s)));
+                  IntStream.range(0, Math.min(n, 4)).forEach(i -> g.go(c -> call(c, i)));
+                  for (char ch = 'a'; ch <= 'f'; ch++) g.go(c -> call(c, null));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
   // ================================================================ identification: positives
 
   @Test
@@ -417,6 +521,43 @@ final class UnboundedFanOutTest {
                   for (String item : a) g.go(c -> call(c, item));
                   // BUG: Diagnostic contains: UnboundedFanOut
                   b.forEach(item -> g.go(c -> call(c, item)));
+                  g.await();
+                }
+              }
+              void leavesOnlySometimes(Context ctx, List<String> items, List<String> more)
+                  throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (String item : items) {
+                    for (String m : more) {
+                      // BUG: Diagnostic contains: UnboundedFanOut
+                      g.go(c -> call(c, item + m));
+                      break; // leaves the inner loop only
+                    }
+                  }
+                  for (String item : items) {
+                    try {
+                      // BUG: Diagnostic contains: UnboundedFanOut
+                      g.go(c -> call(c, item));
+                      throw new IllegalStateException(); // caught below: the loop goes on
+                    } catch (IllegalStateException e) {
+                      item.length();
+                    }
+                  }
+                  for (String item : items) {
+                    if (item.isEmpty()) {
+                      continue;
+                    }
+                    // BUG: Diagnostic contains: UnboundedFanOut
+                    g.go(c -> call(c, item));
+                    if (item.length() > 1) {
+                      continue;
+                    }
+                    break;
+                  }
+                  for (int i = 0; i < items.size() && i < 1000; i++) {
+                    // BUG: Diagnostic contains: loop of up to 1000 iterations
+                    g.go(c -> call(c, null));
+                  }
                   g.await();
                 }
               }
