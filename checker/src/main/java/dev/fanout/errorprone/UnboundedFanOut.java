@@ -989,7 +989,8 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
   /**
    * Sets the limit where the group is made: {@code .limit(N)} in a builder chain; else {@code
    * g.setLimit(N);} as the try-with-resources block's first statement, or right after a local
-   * declaration statement. Nothing elsewhere (a declaration in a {@code for} header).
+   * declaration statement. Nothing elsewhere (a declaration in a {@code for} header, a declarator
+   * followed by another in the same statement).
    */
   private Optional<SuggestedFix> fix(
       VariableTree decl, ExpressionTree factory, String name, VisitorState state) {
@@ -1010,7 +1011,9 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
           ? Optional.empty()
           : Optional.of(SuggestedFix.prefixWith(statements.get(0), statement + "\n"));
     }
-    if (parent instanceof BlockTree) {
+    String source = state.getSourceForNode(decl);
+    if (parent instanceof BlockTree && source != null && source.strip().endsWith(";")) {
+      // Not after a declarator followed by another ("TaskGroup a = .., b = ..;").
       return Optional.of(SuggestedFix.postfixWith(decl, "\n" + statement));
     }
     return Optional.empty();

@@ -756,6 +756,32 @@ final class UnboundedFanOutTest {
   }
 
   @Test
+  void replacementNoneInAMultiVariableDeclaration() {
+    // "TaskGroup a = .., b = ..;": a statement after a's declarator would split the declaration.
+    refactoring
+        .addInputLines("Work.java", WORK)
+        .expectUnchanged()
+        .addInputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
+              void run(Context ctx, List<String> items) throws Exception {
+                TaskGroup a = TaskGroup.withContext(ctx), b = TaskGroup.withContext(ctx);
+                items.forEach(item -> a.go(c -> call(c, item)));
+                a.await();
+                b.await();
+              }
+            }
+            """)
+        .expectUnchanged()
+        .doTest();
+  }
+
+  @Test
   void replacementNoneForExecutor() {
     refactoring
         .addInputLines("Work.java", WORK)
