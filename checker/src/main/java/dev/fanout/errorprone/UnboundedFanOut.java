@@ -48,6 +48,7 @@ import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.tree.JCTree.JCMethodInvocation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -780,8 +781,14 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
           (name.equals("of") && COLLECTION_OWNERS.contains(owner))
               || (name.equals("asList") && owner.equals("java.util.Arrays"));
       if (elementsAsArgs) {
-        if (args.size() == 1 && ASTHelpers.getType(args.get(0)) instanceof Type.ArrayType) {
-          return sizeOf(args.get(0), state, depth + 1); // an array passed as the varargs
+        if (args.size() == 1
+            && sym.isVarArgs()
+            && call instanceof JCMethodInvocation
+            && ((JCMethodInvocation) call).varargsElement == null
+            && ASTHelpers.getType(args.get(0)) instanceof Type.ArrayType) {
+          // An array passed as the varargs array; Stream.of(ints) and Arrays.asList(ints) of an
+          // int[] hold the one array instead.
+          return sizeOf(args.get(0), state, depth + 1);
         }
         return args.size();
       }
