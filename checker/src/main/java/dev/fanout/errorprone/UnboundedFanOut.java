@@ -539,10 +539,10 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
 
   /**
    * Whether the loop ends right after the fork: the fork is in a block of the loop's own code
-   * (not in a lambda or class inside it) that goes on to end in {@code return}, in a {@code throw}
-   * with no {@code try} around it inside the loop, or in an unlabeled {@code break} with no inner
-   * loop or {@code switch} it could end instead; and the loop never {@code continue}s or breaks to a
-   * label. {@code for (x : xs) if (match(x)) { g.go(..); break; }} forks once.
+   * (not in a lambda or class inside it) that goes on to end in {@code return}, in a {@code
+   * throw} with no {@code try} around it inside the loop, or in an unlabeled {@code break} with no
+   * inner loop or {@code switch} it could end instead; and the loop never {@code continue}s or
+   * breaks to a label. {@code for (x : xs) if (match(x)) { g.go(..); break; }} forks once.
    */
   private static boolean leavesAfterFork(TreePath loopPath, TreePath callPath, StatementTree body) {
     Tree loop = loopPath.getLeaf();
@@ -612,7 +612,8 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
    * {@code i} with a constant or with {@code Math.min(.., K)} (when counting up), or a {@code &&}
    * of conditions of which one is such a comparison; else UNKNOWN.
    */
-  private static long countWhile(ExpressionTree condition, Symbol i, long start, long step, int depth) {
+  private static long countWhile(
+      ExpressionTree condition, Symbol i, long start, long step, int depth) {
     ExpressionTree c = ASTHelpers.stripParentheses(condition);
     if (depth > MAX_DEPTH || !(c instanceof BinaryTree)) {
       return UNKNOWN;

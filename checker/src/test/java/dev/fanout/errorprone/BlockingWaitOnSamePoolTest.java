@@ -233,6 +233,25 @@ final class BlockingWaitOnSamePoolTest {
   }
 
   @Test
+  void identificationNegativeWaitGuardedByIsDone() {
+    // A get() that runs only once the future is done reads a result; it does not block.
+    check(
+        "import java.util.concurrent.*;",
+        "class Test {",
+        "  private final ExecutorService pool = Executors.newFixedThreadPool(4);",
+        "  void run() {",
+        "    pool.submit(() -> {",
+        "      Future<String> f = pool.submit(() -> \"x\");",
+        "      if (f.isDone() && !f.isCancelled()) {",
+        "        return f.get();",
+        "      }",
+        "      return (f.isDone()) ? f.get(1, TimeUnit.SECONDS) : \"pending\";",
+        "    });",
+        "  }",
+        "}");
+  }
+
+  @Test
   void identificationNegativeHelperOfAnotherInstance() {
     // child::compute runs on this.pool, but compute() waits on child.pool: another pool.
     check(
@@ -566,6 +585,27 @@ final class BlockingWaitOnSamePoolTest {
         "      }",
         "      // BUG: Diagnostic contains: join() waits for work submitted to pool",
         "      CompletableFuture.allOf(stages.toArray(new CompletableFuture<?>[0])).join();",
+        "    });",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void identificationPositiveIsDoneOfAnotherFutureOrElseBranch() {
+    check(
+        "import java.util.concurrent.*;",
+        "class Test {",
+        "  private final ExecutorService pool = Executors.newFixedThreadPool(4);",
+        "  void run() {",
+        "    pool.submit(() -> {",
+        "      Future<String> f = pool.submit(() -> \"x\");",
+        "      Future<String> g = pool.submit(() -> \"y\");",
+        "      if (g.isDone()) {",
+        "        // BUG: Diagnostic contains: get() waits for work submitted to pool",
+        "        return f.get();",
+        "      }",
+        "      // BUG: Diagnostic contains: get() waits for work submitted to pool",
+        "      return f.isDone() || g.isDone() ? f.get() : null;",
         "    });",
         "  }",
         "}");

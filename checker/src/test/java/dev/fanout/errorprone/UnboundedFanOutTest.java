@@ -420,6 +420,52 @@ final class UnboundedFanOutTest {
         .doTest();
   }
 
+  @Test
+  void identificationNegativeBoundedInsideTheTaskOrReassigned() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.*;
+            import java.util.concurrent.*;
+            class A {
+              private final Semaphore permits = new Semaphore(8);
+              void semaphoreFieldInTask(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (String item : items) {
+                    g.go(c -> {
+                      permits.acquire();
+                      try {
+                        call(c, item);
+                      } finally {
+                        permits.release();
+                      }
+                    });
+                  }
+                  g.await();
+                }
+              }
+              void reassigned(Context ctx, List<String> items, boolean big) throws Exception {
+                TaskGroup g = TaskGroup.withContext(ctx);
+                if (big) {
+                  g = Work.open(ctx);
+                }
+                for (String item : items) g.go(c -> call(c, item));
+                ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor();
+                if (big) {
+                  ex = Executors.newFixedThreadPool(4);
+                }
+                for (String item : items) ex.submit(item::length);
+              }
+            }
+            """)
+        .doTest();
+  }
+
   /**
    * Unusual but valid shapes around groups, executors and loops: records, enums, switch
    * expressions, anonymous and local classes, initializers, every kind of method reference,
