@@ -321,7 +321,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
     return false;
   }
 
-  /** Whether {@code cond} holds only if {@code future.isDone()}: that call, or {@code &&} with it. */
+  /** Whether {@code cond} holds only if {@code future.isDone()}: that call, or an and with it. */
   private static boolean checksDone(ExpressionTree cond, Symbol future, VisitorState state) {
     ExpressionTree c = strip(cond);
     if (c.getKind() == Tree.Kind.CONDITIONAL_AND) {
