@@ -16,15 +16,23 @@ import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
+import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.ClassSymbol;
@@ -108,6 +116,9 @@ public final class BlockingWaitOnSamePool extends BugChecker
               "whenCompleteAsync",
               "exceptionally",
               "toCompletableFuture");
+
+  private static final Matcher<ExpressionTree> IS_DONE =
+      instanceMethod().onDescendantOf(FUTURE).named("isDone");
 
   private static final Matcher<ExpressionTree> COLLECTION_ADD =
       instanceMethod().onDescendantOf("java.util.Collection").named("add");
@@ -198,6 +209,9 @@ public final class BlockingWaitOnSamePool extends BugChecker
     if (receiver == null || (invoke && invoked == null)) {
       return Description.NO_MATCH;
     }
+    if (!invoke && knownDone(receiver, state.getPath(), state)) {
+      return Description.NO_MATCH; // if (f.isDone()) f.get(): reads a result, does not block
+    }
     for (TaskSinks.TaskRun run : sinks.tasksRunning(state.getPath(), state)) {
       Tree sinkCall = run.sink.sinkPath.getLeaf();
       ExpressionTree outer =
@@ -207,6 +221,9 @@ public final class BlockingWaitOnSamePool extends BugChecker
       Symbol pool = outer == null ? null : variable(outer);
       if (pool == null) {
         continue; // a thread, a group, the default pool, an executor we can't name
+      }
+      if (pool.getKind() == ElementKind.FIELD && !pool.isStatic() && onAnotherObject(run)) {
+        continue; // pool.submit(child::helper): the helper's pool is child's, not this one's
       }
       boolean samePool =
           invoke ? invoked == pool : waitsForWorkOn(receiver, pool, scopeOf(run), state, 0);
@@ -243,6 +260,80 @@ public final class BlockingWaitOnSamePool extends BugChecker
             name,
             timed ? "; a timeout only turns the deadlock into failed waits under load" : "");
     return buildDescription(wait).setMessage(message).build();
+  }
+
+  /**
+   * Whether the task reaches its helper through a method reference on another object ({@code
+   * child::helper}, {@code Node::helper}): then the helper's instance fields are that object's.
+   * Calls from a task body reach only helpers on {@code this} (see {@link TaskSinks}).
+   */
+  private static boolean onAnotherObject(TaskSinks.TaskRun run) {
+    Tree site = run.callSite == null ? null : run.callSite.getLeaf();
+    if (!(site instanceof MemberReferenceTree)) {
+      return false;
+    }
+    MemberReferenceTree ref = (MemberReferenceTree) site;
+    Symbol target = ASTHelpers.getSymbol(ref);
+    if (target == null) {
+      return true;
+    }
+    if (target.isStatic()) {
+      return false;
+    }
+    Symbol qualifier = ASTHelpers.getSymbol(ref.getQualifierExpression());
+    return qualifier == null
+        || !(qualifier.getSimpleName().contentEquals("this")
+            || qualifier.getSimpleName().contentEquals("super"));
+  }
+
+  /**
+   * Whether the wait at {@code waitPath} on the local future {@code receiver} runs only once it is
+   * done: in the {@code then} branch of an {@code if}, or the true arm of a {@code ?:}, whose
+   * condition is {@code f.isDone()} or a {@code &&} with it. Looks no further out than the
+   * nearest lambda, class or method.
+   */
+  private static boolean knownDone(ExpressionTree receiver, TreePath waitPath, VisitorState state) {
+    ExpressionTree r = strip(receiver);
+    Symbol future = r instanceof IdentifierTree ? ASTHelpers.getSymbol(r) : null;
+    if (future == null) {
+      return false;
+    }
+    Tree child = waitPath.getLeaf();
+    for (TreePath p = waitPath.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof LambdaExpressionTree
+          || leaf instanceof ClassTree
+          || leaf instanceof MethodTree) {
+        return false;
+      }
+      if (leaf instanceof IfTree
+          && ((IfTree) leaf).getThenStatement() == child
+          && checksDone(((IfTree) leaf).getCondition(), future, state)) {
+        return true;
+      }
+      if (leaf instanceof ConditionalExpressionTree
+          && ((ConditionalExpressionTree) leaf).getTrueExpression() == child
+          && checksDone(((ConditionalExpressionTree) leaf).getCondition(), future, state)) {
+        return true;
+      }
+      child = leaf;
+    }
+    return false;
+  }
+
+  /** Whether {@code cond} holds only if {@code future.isDone()}: that call, or an and with it. */
+  private static boolean checksDone(ExpressionTree cond, Symbol future, VisitorState state) {
+    ExpressionTree c = strip(cond);
+    if (c.getKind() == Tree.Kind.CONDITIONAL_AND) {
+      BinaryTree and = (BinaryTree) c;
+      return checksDone(and.getLeftOperand(), future, state)
+          || checksDone(and.getRightOperand(), future, state);
+    }
+    if (!IS_DONE.matches(c, state)) {
+      return false;
+    }
+    ExpressionTree target = ASTHelpers.getReceiver(c);
+    return target != null && ASTHelpers.getSymbol(strip(target)) == future;
   }
 
   /** The code a future must be created in to count: the task body, or the helper it calls. */

@@ -48,6 +48,7 @@ import com.sun.tools.javac.api.JavacTrees;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
+import com.sun.tools.javac.tree.JCTree.JCMethodInvocation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -360,7 +361,7 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
         if (runsUntilStopped(leaf)) {
           return null; // a service loop: tasks arrive over time, not a fan-out over data
         }
-        n = loopCount(leaf, state);
+        n = loopCount(p, callPath, state);
         loop = true;
       }
       if (loop) {
@@ -468,8 +469,9 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
     return sizeOf(ASTHelpers.getReceiver(call), state, 0);
   }
 
-  /** How many times {@code loop}'s body runs at most, or UNKNOWN. */
-  private long loopCount(Tree loop, VisitorState state) {
+  /** How many times the fork at {@code callPath} runs per run of the loop at {@code loopPath}. */
+  private long loopCount(TreePath loopPath, TreePath callPath, VisitorState state) {
+    Tree loop = loopPath.getLeaf();
     StatementTree body;
     long n = UNKNOWN;
     if (loop instanceof EnhancedForLoopTree) {
@@ -483,7 +485,7 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
     } else {
       body = ((DoWhileLoopTree) loop).getStatement();
     }
-    return runsOnce(body) ? 1 : n;
+    return runsOnce(body) || leavesAfterFork(loopPath, callPath, body) ? 1 : n;
   }
 
   /** Whether a loop body always leaves the loop at its end and never continues: one pass. */
@@ -500,11 +502,25 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
     if (!leaves) {
       return false;
     }
-    boolean[] continues = new boolean[1];
+    return !jumps(body, false);
+  }
+
+  /**
+   * Whether {@code body} has a {@code continue} (or, if {@code labeledBreaks}, a {@code break} to
+   * a label), outside lambdas and classes: code after it may be skipped and the loop go on.
+   */
+  private static boolean jumps(StatementTree body, boolean labeledBreaks) {
+    boolean[] found = new boolean[1];
     new TreeScanner<Void, Void>() {
       @Override
       public Void visitContinue(ContinueTree node, Void unused) {
-        continues[0] = true;
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitBreak(BreakTree node, Void unused) {
+        found[0] |= labeledBreaks && node.getLabel() != null;
         return null;
       }
 
@@ -518,7 +534,56 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
         return null;
       }
     }.scan(body, null);
-    return !continues[0];
+    return found[0];
+  }
+
+  /**
+   * Whether the loop ends right after the fork: the fork is in a block of the loop's own code
+   * (not in a lambda or class inside it) that goes on to end in {@code return}, in a {@code
+   * throw} with no {@code try} around it inside the loop, or in an unlabeled {@code break} with no
+   * inner loop or {@code switch} it could end instead; and the loop never {@code continue}s or
+   * breaks to a label. {@code for (x : xs) if (match(x)) { g.go(..); break; }} forks once.
+   */
+  private static boolean leavesAfterFork(TreePath loopPath, TreePath callPath, StatementTree body) {
+    Tree loop = loopPath.getLeaf();
+    boolean viaReturn = false;
+    boolean viaBreak = false;
+    boolean viaThrow = false;
+    Tree child = callPath.getLeaf();
+    for (TreePath p = callPath.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf == loop) {
+        return (viaReturn || viaBreak || viaThrow) && !jumps(body, true);
+      }
+      if (leaf instanceof LambdaExpressionTree || leaf instanceof ClassTree) {
+        viaReturn = viaBreak = viaThrow = false; // code below runs elsewhere
+      } else if (leaf instanceof ForLoopTree
+          || leaf instanceof EnhancedForLoopTree
+          || leaf instanceof WhileLoopTree
+          || leaf instanceof DoWhileLoopTree
+          || leaf.getKind() == Tree.Kind.SWITCH
+          || leaf.getKind() == Tree.Kind.SWITCH_EXPRESSION) {
+        viaBreak = false; // a break below ends this one
+      } else if (leaf instanceof TryTree) {
+        viaThrow = false; // a throw below may be caught here
+      } else if (leaf instanceof BlockTree) {
+        List<? extends StatementTree> statements = ((BlockTree) leaf).getStatements();
+        int at = -1;
+        for (int i = 0; i < statements.size(); i++) {
+          if (statements.get(i) == child) {
+            at = i;
+          }
+        }
+        if (at >= 0 && at < statements.size() - 1) {
+          StatementTree last = statements.get(statements.size() - 1);
+          viaReturn |= last instanceof ReturnTree;
+          viaThrow |= last instanceof ThrowTree;
+          viaBreak |= last instanceof BreakTree && ((BreakTree) last).getLabel() == null;
+        }
+      }
+      child = leaf;
+    }
+    return false;
   }
 
   /**
@@ -536,20 +601,42 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
     Symbol i = ASTHelpers.getSymbol(var);
     Long start = longConstant(var.getInitializer());
     Long step = step(loop.getUpdate().get(0).getExpression(), i);
-    BinaryTree cond = (BinaryTree) loop.getCondition();
     if (i == null || start == null || step == null || step == 0) {
       return UNKNOWN;
     }
+    return countWhile(loop.getCondition(), i, start, step, 0);
+  }
+
+  /**
+   * How often {@code cond} holds for {@code i = start, start + step, ...}: a comparison of
+   * {@code i} with a constant or with {@code Math.min(.., K)} (when counting up), or a {@code &&}
+   * of conditions of which one is such a comparison; else UNKNOWN.
+   */
+  private static long countWhile(
+      ExpressionTree condition, Symbol i, long start, long step, int depth) {
+    ExpressionTree c = ASTHelpers.stripParentheses(condition);
+    if (depth > MAX_DEPTH || !(c instanceof BinaryTree)) {
+      return UNKNOWN;
+    }
+    BinaryTree cond = (BinaryTree) c;
+    if (cond.getKind() == Tree.Kind.CONDITIONAL_AND) {
+      long left = countWhile(cond.getLeftOperand(), i, start, step, depth + 1);
+      long right = countWhile(cond.getRightOperand(), i, start, step, depth + 1);
+      return left == UNKNOWN ? right : right == UNKNOWN ? left : Math.min(left, right);
+    }
     Tree.Kind op = cond.getKind();
-    Long end;
+    ExpressionTree bound;
     if (i.equals(ASTHelpers.getSymbol(cond.getLeftOperand()))) {
-      end = longConstant(cond.getRightOperand());
+      bound = cond.getRightOperand();
     } else if (i.equals(ASTHelpers.getSymbol(cond.getRightOperand()))) {
-      end = longConstant(cond.getLeftOperand());
+      bound = cond.getLeftOperand();
       op = flip(op);
     } else {
       return UNKNOWN;
     }
+    // Counting up, the loop ends no later than at the bound's upper bound; counting down, only a
+    // constant bound is used.
+    Long end = step > 0 ? upperBound(bound, 0) : longConstant(bound);
     if (end == null || op == null) {
       return UNKNOWN;
     }
@@ -611,10 +698,40 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
 
   private static Long longConstant(ExpressionTree tree) {
     Object value = tree == null ? null : ASTHelpers.constValue(tree);
-    if (value instanceof Integer || value instanceof Long) {
+    if (value instanceof Integer
+        || value instanceof Long
+        || value instanceof Short
+        || value instanceof Byte) {
       return ((Number) value).longValue();
     }
+    if (value instanceof Character) {
+      return (long) (Character) value;
+    }
     return null;
+  }
+
+  /**
+   * A compile-time upper bound of an int or long expression: a constant, or {@code Math.min(a, b)}
+   * with a bound for {@code a} or {@code b}; else null.
+   */
+  private static Long upperBound(ExpressionTree tree, int depth) {
+    Long constant = longConstant(tree);
+    ExpressionTree e = tree == null ? null : ASTHelpers.stripParentheses(tree);
+    if (constant != null || !(e instanceof MethodInvocationTree) || depth > MAX_DEPTH) {
+      return constant;
+    }
+    MethodInvocationTree call = (MethodInvocationTree) e;
+    MethodSymbol sym = ASTHelpers.getSymbol(call);
+    String owner = sym == null ? "" : sym.owner.getQualifiedName().toString();
+    if (sym == null
+        || !sym.getSimpleName().contentEquals("min")
+        || !(owner.equals("java.lang.Math") || owner.equals("java.lang.StrictMath"))
+        || call.getArguments().size() != 2) {
+      return null;
+    }
+    Long a = upperBound(call.getArguments().get(0), depth + 1);
+    Long b = upperBound(call.getArguments().get(1), depth + 1);
+    return a == null ? b : b == null ? a : Long.valueOf(Math.min(a, b));
   }
 
   /**
@@ -632,7 +749,7 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
         return array.getInitializers().size();
       }
       return array.getDimensions().size() == 1
-          ? orUnknown(longConstant(array.getDimensions().get(0)))
+          ? orUnknown(upperBound(array.getDimensions().get(0), 0))
           : UNKNOWN;
     }
     if (e instanceof IdentifierTree || e instanceof MemberSelectTree) {
@@ -665,8 +782,14 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
           (name.equals("of") && COLLECTION_OWNERS.contains(owner))
               || (name.equals("asList") && owner.equals("java.util.Arrays"));
       if (elementsAsArgs) {
-        if (args.size() == 1 && ASTHelpers.getType(args.get(0)) instanceof Type.ArrayType) {
-          return sizeOf(args.get(0), state, depth + 1); // an array passed as the varargs
+        if (args.size() == 1
+            && sym.isVarArgs()
+            && call instanceof JCMethodInvocation
+            && ((JCMethodInvocation) call).varargsElement == null
+            && ASTHelpers.getType(args.get(0)) instanceof Type.ArrayType) {
+          // An array passed as the varargs array; Stream.of(ints) and Arrays.asList(ints) of an
+          // int[] hold the one array instead.
+          return sizeOf(args.get(0), state, depth + 1);
         }
         return args.size();
       }
@@ -682,7 +805,7 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
               || owner.equals("java.util.stream.LongStream"))
           && args.size() == 2) {
         Long from = longConstant(args.get(0));
-        Long to = longConstant(args.get(1));
+        Long to = upperBound(args.get(1), 0);
         if (from == null || to == null) {
           return UNKNOWN;
         }
@@ -693,7 +816,7 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
     Type ownerType = sym.owner.type;
     if (TaskSinks.isSubtype(ownerType, "java.util.stream.BaseStream", state)) {
       if (name.equals("limit") && args.size() == 1) {
-        Long max = longConstant(args.get(0));
+        Long max = upperBound(args.get(0), 0);
         long rest = sizeOf(receiver, state, depth + 1);
         if (max == null) {
           return rest;
@@ -874,7 +997,8 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
   /**
    * Sets the limit where the group is made: {@code .limit(N)} in a builder chain; else {@code
    * g.setLimit(N);} as the try-with-resources block's first statement, or right after a local
-   * declaration statement. Nothing elsewhere (a declaration in a {@code for} header).
+   * declaration statement. Nothing elsewhere (a declaration in a {@code for} header, a declarator
+   * followed by another in the same statement).
    */
   private Optional<SuggestedFix> fix(
       VariableTree decl, ExpressionTree factory, String name, VisitorState state) {
@@ -895,7 +1019,9 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
           ? Optional.empty()
           : Optional.of(SuggestedFix.prefixWith(statements.get(0), statement + "\n"));
     }
-    if (parent instanceof BlockTree) {
+    String source = state.getSourceForNode(decl);
+    if (parent instanceof BlockTree && source != null && source.strip().endsWith(";")) {
+      // Not after a declarator followed by another ("TaskGroup a = .., b = ..;").
       return Optional.of(SuggestedFix.postfixWith(decl, "\n" + statement));
     }
     return Optional.empty();

@@ -232,6 +232,214 @@ final class BlockingWaitOnSamePoolTest {
         "}");
   }
 
+  @Test
+  void identificationNegativeWaitGuardedByIsDone() {
+    // A get() that runs only once the future is done reads a result; it does not block.
+    check(
+        "import java.util.concurrent.*;",
+        "class Test {",
+        "  private final ExecutorService pool = Executors.newFixedThreadPool(4);",
+        "  void run() {",
+        "    pool.submit(() -> {",
+        "      Future<String> f = pool.submit(() -> \"x\");",
+        "      if (f.isDone() && !f.isCancelled()) {",
+        "        return f.get();",
+        "      }",
+        "      return (f.isDone()) ? f.get(1, TimeUnit.SECONDS) : \"pending\";",
+        "    });",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void identificationNegativeHelperOfAnotherInstance() {
+    // child::compute runs on this.pool, but compute() waits on child.pool: another pool.
+    check(
+        "import java.util.concurrent.*;",
+        "class Node {",
+        "  private final ExecutorService pool = Executors.newFixedThreadPool(2);",
+        "  private Node child;",
+        "  Future<String> run() {",
+        "    return pool.submit(child::compute);",
+        "  }",
+        "  private String compute() throws Exception {",
+        "    return pool.submit(() -> \"x\").get();",
+        "  }",
+        "}");
+  }
+
+  /**
+   * Unusual but valid shapes around pools, tasks and waits: records, enums, switch expressions,
+   * every kind of method reference, local and anonymous classes, initializers, generic, raw and
+   * wildcard futures, {@code var}. The check must not crash on any of them, and reports only the
+   * marked waits (all real starvation risks).
+   */
+  @Test
+  void identificationNegativeOddShapes() {
+    helper
+        .addSourceLines(
+            "Odd.java",
+            """
+            import java.util.*;
+            import java.util.concurrent.*;
+            import java.util.function.*;
+            class Odd {
+              private static final ExecutorService POOL = Executors.newFixedThreadPool(2);
+              private final ExecutorService pool = Executors.newFixedThreadPool(2);
+              private final Future<?> warm = POOL.submit(() -> 1);
+              private final Callable<Object> fieldTask = () -> warm.get();
+              private final Future<?> early = POOL.submit(() -> warm.get());
+              static {
+                POOL.submit(() -> POOL.toString());
+              }
+              {
+                pool.execute(() -> {});
+              }
+              record Box(ExecutorService pool, int n) {
+                Box {
+                  Objects.requireNonNull(pool);
+                }
+                Future<Integer> run() {
+                  return pool.submit(() -> pool.submit(() -> n).get());
+                }
+              }
+              record Fixed(int n) {
+                static final ExecutorService R = Executors.newSingleThreadExecutor();
+                Future<Integer> run() {
+                  // BUG: Diagnostic contains: submitted to R
+                  return R.submit(() -> R.submit(() -> n).get());
+                }
+              }
+              enum Mode {
+                A, B;
+                private final ExecutorService own = Executors.newFixedThreadPool(1);
+                Future<String> go() {
+                  return own.submit(() -> switch (this) {
+                    case A -> "a";
+                    case B -> {
+                      Future<String> f = CompletableFuture.completedFuture("b");
+                      yield f.get();
+                    }
+                  });
+                }
+              }
+              interface Job {
+                default Future<String> start(ExecutorService ex) {
+                  return ex.submit(() -> ex.submit(() -> "x").get());
+                }
+              }
+              static class Base {
+                Object make() { return "base"; }
+              }
+              static class Derived extends Base {
+                private final ExecutorService ex = Executors.newFixedThreadPool(2);
+                @Override Object make() { return "derived"; }
+                void refs(int[] arr) throws Exception {
+                  ex.submit(super::make).get();
+                  ex.submit((Callable<List<String>>) ArrayList::new).get();
+                  ex.submit(arr::clone).get();
+                  ex.submit(Object::new);
+                  ex.submit(this::make);
+                  Supplier<Future<Object>> s = () -> ex.submit(super::make);
+                  s.get().get();
+                }
+              }
+              <T> Future<T> generic(Callable<T> c) {
+                return pool.submit(() -> {
+                  Future<T> inner = POOL.submit(c);
+                  return inner.get();
+                });
+              }
+              @SuppressWarnings({"rawtypes", "unchecked"})
+              void raw() {
+                pool.submit(() -> {
+                  Future f = POOL.submit(() -> "x");
+                  return f.get();
+                });
+                pool.submit(() -> {
+                  Future f = pool.submit((Callable) () -> "x");
+                  // BUG: Diagnostic contains: get() waits for work submitted to pool
+                  return f.get();
+                });
+              }
+              void wildcards(List<? extends Future<?>> given) {
+                pool.submit(() -> {
+                  for (Future<?> f : given) {
+                    f.get();
+                  }
+                  List<Future<?>> mine = new ArrayList<>();
+                  mine.add(pool.submit(() -> 1));
+                  for (var f : mine) {
+                    // BUG: Diagnostic contains: get() waits for work submitted to pool
+                    f.get();
+                  }
+                  return null;
+                });
+              }
+              void varAndSwitch(int k) {
+                var local = Executors.newFixedThreadPool(3);
+                local.submit(() -> {
+                  var f = local.submit(() -> k);
+                  int r = switch (k) {
+                    // BUG: Diagnostic contains: submitted to local
+                    case 0 -> f.get();
+                    default -> {
+                      Object o = k;
+                      if (o instanceof Integer i && i > 2) {
+                        yield i;
+                      }
+                      yield 0;
+                    }
+                  };
+                  return r;
+                });
+              }
+              void localAndAnonymousClasses() {
+                class Local implements Callable<String> {
+                  private final ExecutorService mine = Executors.newFixedThreadPool(1);
+                  @Override public String call() throws Exception {
+                    return mine.submit(() -> "x").get();
+                  }
+                }
+                pool.submit(new Local());
+                pool.submit(new Callable<String>() {
+                  private final ExecutorService pool = Executors.newCachedThreadPool();
+                  @Override public String call() throws Exception {
+                    return pool.submit(() -> "shadowed").get();
+                  }
+                });
+                Runnable later = () -> {
+                  try {
+                    pool.submit(() -> "x").get();
+                  } catch (Exception e) {
+                    Thread.currentThread().interrupt();
+                  }
+                };
+                new Thread(later).start();
+              }
+              class Inner {
+                Future<String> viaOuter() {
+                  return pool.submit(() -> {
+                    Callable<String> c = () -> "c";
+                    // BUG: Diagnostic contains: submitted to pool
+                    return Odd.this.pool.submit(c).get();
+                  });
+                }
+              }
+              void erroneousLooking(Object o) throws Exception {
+                Object maybe = o instanceof Future<?> f ? f.get() : null;
+                ((Future<?>) pool.submit(() -> maybe)).get();
+                ExecutorService[] pools = {pool, POOL};
+                pools[0].submit(() -> pools[0].submit(() -> 1).get());
+                BiFunction<ExecutorService, Callable<String>, Future<String>> submit =
+                    ExecutorService::submit;
+                submit.apply(pool, () -> "x").get();
+              }
+            }
+            """)
+        .doTest();
+  }
+
   // ================================================================ identification: positives
 
   @Test
@@ -377,6 +585,27 @@ final class BlockingWaitOnSamePoolTest {
         "      }",
         "      // BUG: Diagnostic contains: join() waits for work submitted to pool",
         "      CompletableFuture.allOf(stages.toArray(new CompletableFuture<?>[0])).join();",
+        "    });",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void identificationPositiveIsDoneOfAnotherFutureOrElseBranch() {
+    check(
+        "import java.util.concurrent.*;",
+        "class Test {",
+        "  private final ExecutorService pool = Executors.newFixedThreadPool(4);",
+        "  void run() {",
+        "    pool.submit(() -> {",
+        "      Future<String> f = pool.submit(() -> \"x\");",
+        "      Future<String> g = pool.submit(() -> \"y\");",
+        "      if (g.isDone()) {",
+        "        // BUG: Diagnostic contains: get() waits for work submitted to pool",
+        "        return f.get();",
+        "      }",
+        "      // BUG: Diagnostic contains: get() waits for work submitted to pool",
+        "      return f.isDone() || g.isDone() ? f.get() : null;",
         "    });",
         "  }",
         "}");

@@ -316,6 +316,357 @@ final class UnboundedFanOutTest {
         .doTest();
   }
 
+  @Test
+  void identificationNegativeForkThenLeaveTheLoop() {
+    // A search loop: the first match is forked and the loop ends, so at most one task starts.
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.*;
+            import java.util.concurrent.*;
+            class A {
+              void firstMatch(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (String item : items) {
+                    if (item.startsWith("x")) {
+                      g.go(c -> call(c, item));
+                      break;
+                    }
+                  }
+                  g.await();
+                }
+              }
+              void returnAfterFork(Context ctx, Iterator<String> it) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  while (it.hasNext()) {
+                    String item = it.next();
+                    if (!item.isEmpty()) {
+                      try {
+                        g.go(c -> call(c, item));
+                      } finally {
+                        item.length();
+                      }
+                      g.await();
+                      return;
+                    }
+                  }
+                }
+              }
+              void throwAfterFork(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (String item : items) {
+                    if (item.isEmpty()) {
+                      g.go(c -> call(c, item));
+                      throw new IllegalStateException(item);
+                    }
+                  }
+                  g.await();
+                }
+              }
+              void executor(List<String> items) {
+                try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                  for (String item : items) {
+                    if (item.isBlank()) {
+                      ex.submit(() -> item.length());
+                      break;
+                    }
+                  }
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeBoundedByMin() {
+    // Math.min(n, K) and "i < n && i < K" cap the loop at the constant K.
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.*;
+            import java.util.stream.*;
+            class A {
+              private static final int MAX = 8;
+              void capped(Context ctx, List<String> items, int n) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (int i = 0; i < Math.min(items.size(), MAX); i++) {
+                    String item = items.get(i);
+                    g.go(c -> call(c, item));
+                  }
+                  for (int i = 0; i < items.size() && i < 4; i++) {
+                    String item = items.get(i);
+                    g.go(c -> call(c, item));
+                  }
+                  for (int i = 0; i <= Math.min(MAX, n); i++) g.go(c -> call(c, null));
+                  items.stream().limit(Math.min(n, 4)).forEach(s -> g.go(c -> call(c, s)));
+                  IntStream.range(0, Math.min(n, 4)).forEach(i -> g.go(c -> call(c, i)));
+                  for (char ch = 'a'; ch <= 'f'; ch++) g.go(c -> call(c, null));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeBoundedInsideTheTaskOrReassigned() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.*;
+            import java.util.concurrent.*;
+            class A {
+              private final Semaphore permits = new Semaphore(8);
+              void semaphoreFieldInTask(Context ctx, List<String> items) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (String item : items) {
+                    g.go(c -> {
+                      permits.acquire();
+                      try {
+                        call(c, item);
+                      } finally {
+                        permits.release();
+                      }
+                    });
+                  }
+                  g.await();
+                }
+              }
+              void reassigned(Context ctx, List<String> items, boolean big) throws Exception {
+                TaskGroup g = TaskGroup.withContext(ctx);
+                if (big) {
+                  g = Work.open(ctx);
+                }
+                for (String item : items) g.go(c -> call(c, item));
+                ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor();
+                if (big) {
+                  ex = Executors.newFixedThreadPool(4);
+                }
+                for (String item : items) ex.submit(item::length);
+              }
+            }
+            """)
+        .doTest();
+  }
+
+  /**
+   * Unusual but valid shapes around groups, executors and loops: records, enums, switch
+   * expressions, anonymous and local classes, initializers, every kind of method reference,
+   * labeled loops, raw and wildcard element types, {@code var}, arrays passed to varargs. The check
+   * must not crash on any of them and reports only the marked forks.
+   */
+  @Test
+  void identificationNegativeOddShapes() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.*;
+            import java.util.concurrent.*;
+            import java.util.function.*;
+            import java.util.stream.*;
+            class A {
+              static final List<String> NAMES;
+              static {
+                NAMES = new ArrayList<>();
+                try (TaskGroup g = TaskGroup.withContext(Context.background())) {
+                  for (String n : NAMES) g.go(c -> call(c, n));
+                  g.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+              {
+                ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor();
+                for (String n : NAMES) ex.submit(() -> n.length());
+              }
+              private final Consumer<List<String>> field =
+                  items -> {
+                    try (var ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                      items.forEach(i -> ex.execute(i::length));
+                    }
+                  };
+              record Batch(List<String> items) {
+                void run(Context ctx) throws Exception {
+                  try (var g = TaskGroup.withContext(ctx)) {
+                    // BUG: Diagnostic contains: UnboundedFanOut
+                    for (var item : items) g.go(c -> call(c, item));
+                    g.await();
+                  }
+                }
+              }
+              enum Region {
+                EU, US;
+                void fan(Context ctx, List<String> items) throws Exception {
+                  try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                    for (Region r : values()) g.go(c -> call(c, r));
+                    for (String i : items) {
+                      // BUG: Diagnostic contains: UnboundedFanOut
+                      g.go(new Task() {
+                        @Override public void run(Context c) {
+                          call(c, i);
+                        }
+                      });
+                    }
+                    g.await();
+                  }
+                }
+              }
+              private void work(Context c) {}
+              static class Base {
+                Object make() { return "b"; }
+              }
+              static class Derived extends Base {
+                @Override Object make() { return "d"; }
+                void refs(List<int[]> arrays) {
+                  try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                    for (int[] arr : arrays) {
+                      // BUG: Diagnostic contains: thread-per-task executor
+                      ex.submit(arr::clone);
+                      ex.submit(super::make);
+                      ex.submit(Object::new);
+                      ex.submit((Callable<List<String>>) ArrayList::new);
+                    }
+                  }
+                }
+              }
+              void methodRefs(Context ctx, Collection<? extends Number> nums) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (Number n : nums) {
+                    // BUG: Diagnostic contains: UnboundedFanOut
+                    g.go(this::work);
+                  }
+                  g.await();
+                }
+              }
+              int switches(Context ctx, List<String> items, int k) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  int r = switch (k) {
+                    case 0 -> {
+                      for (String i : items) {
+                        // BUG: Diagnostic contains: UnboundedFanOut
+                        g.go(c -> call(c, i));
+                      }
+                      yield 0;
+                    }
+                    default -> items.size();
+                  };
+                  for (String i : items) {
+                    switch (i) {
+                      case "a":
+                        // BUG: Diagnostic contains: UnboundedFanOut
+                        g.go(c -> call(c, i));
+                        break;
+                      default:
+                        break;
+                    }
+                  }
+                  g.await();
+                  return r;
+                }
+              }
+              void labeledAndDo(Context ctx, List<List<String>> rows, Iterator<String> it)
+                  throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  outer:
+                  for (List<String> row : rows) {
+                    for (String cell : row) {
+                      if (cell.isEmpty()) {
+                        continue outer;
+                      }
+                      // BUG: Diagnostic contains: UnboundedFanOut
+                      g.go(c -> call(c, cell));
+                      break;
+                    }
+                  }
+                  do {
+                    String next = it.next();
+                    // BUG: Diagnostic contains: UnboundedFanOut
+                    g.go(c -> call(c, next));
+                  } while (it.hasNext());
+                  for (;;) {
+                    if (!it.hasNext()) {
+                      break;
+                    }
+                    String next = it.next();
+                    g.go(c -> call(c, next));
+                  }
+                  g.await();
+                }
+              }
+              void localAndAnonymousClasses(Context ctx, List<String> items) throws Exception {
+                class Local {
+                  void fan() throws Exception {
+                    try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                      // BUG: Diagnostic contains: UnboundedFanOut
+                      for (String i : items) g.go(c -> call(c, i));
+                      g.await();
+                    }
+                  }
+                }
+                new Local().fan();
+                Runnable r = new Runnable() {
+                  @Override public void run() {
+                    try (var ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                      // BUG: Diagnostic contains: thread-per-task executor
+                      items.stream().map(i -> CompletableFuture.runAsync(i::length, ex)).toList();
+                    }
+                  }
+                };
+                r.run();
+              }
+              class Inner {
+                void fan(Context ctx, Map<String, Integer> m) throws Exception {
+                  try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                    // BUG: Diagnostic contains: UnboundedFanOut
+                    m.forEach((k, v) -> g.go(c -> call(c, k)));
+                    g.await();
+                  }
+                }
+              }
+              @SuppressWarnings({"rawtypes", "unchecked"})
+              <T extends Comparable<T>> void genericRaw(Context ctx, List raw, T[] ts, int[] ints)
+                  throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (Object o : raw) {
+                    // BUG: Diagnostic contains: UnboundedFanOut
+                    g.go(c -> call(c, o));
+                  }
+                  Stream.of(ints).forEach(a -> g.go(c -> call(c, a)));
+                  Arrays.asList(ints).forEach(a -> g.go(c -> call(c, a)));
+                  String[] few = {"a", "b"};
+                  for (String f : List.of(few)) g.go(c -> call(c, f));
+                  Stream.of(few).forEach(f -> g.go(c -> call(c, f)));
+                  Optional.of(ts).ifPresent(a -> g.go(c -> call(c, a)));
+                  g.await();
+                }
+              }
+            }
+            """)
+        .doTest();
+  }
+
   // ================================================================ identification: positives
 
   @Test
@@ -417,6 +768,43 @@ final class UnboundedFanOutTest {
                   for (String item : a) g.go(c -> call(c, item));
                   // BUG: Diagnostic contains: UnboundedFanOut
                   b.forEach(item -> g.go(c -> call(c, item)));
+                  g.await();
+                }
+              }
+              void leavesOnlySometimes(Context ctx, List<String> items, List<String> more)
+                  throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  for (String item : items) {
+                    for (String m : more) {
+                      // BUG: Diagnostic contains: UnboundedFanOut
+                      g.go(c -> call(c, item + m));
+                      break; // leaves the inner loop only
+                    }
+                  }
+                  for (String item : items) {
+                    try {
+                      // BUG: Diagnostic contains: UnboundedFanOut
+                      g.go(c -> call(c, item));
+                      throw new IllegalStateException(); // caught below: the loop goes on
+                    } catch (IllegalStateException e) {
+                      item.length();
+                    }
+                  }
+                  for (String item : items) {
+                    if (item.isEmpty()) {
+                      continue;
+                    }
+                    // BUG: Diagnostic contains: UnboundedFanOut
+                    g.go(c -> call(c, item));
+                    if (item.length() > 1) {
+                      continue;
+                    }
+                    break;
+                  }
+                  for (int i = 0; i < items.size() && i < 1000; i++) {
+                    // BUG: Diagnostic contains: loop of up to 1000 iterations
+                    g.go(c -> call(c, null));
+                  }
                   g.await();
                 }
               }
@@ -611,6 +999,32 @@ final class UnboundedFanOutTest {
               }
             }
             """)
+        .doTest();
+  }
+
+  @Test
+  void replacementNoneInAMultiVariableDeclaration() {
+    // "TaskGroup a = .., b = ..;": a statement after a's declarator would split the declaration.
+    refactoring
+        .addInputLines("Work.java", WORK)
+        .expectUnchanged()
+        .addInputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.call;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
+              void run(Context ctx, List<String> items) throws Exception {
+                TaskGroup a = TaskGroup.withContext(ctx), b = TaskGroup.withContext(ctx);
+                items.forEach(item -> a.go(c -> call(c, item)));
+                a.await();
+                b.await();
+              }
+            }
+            """)
+        .expectUnchanged()
         .doTest();
   }
 
