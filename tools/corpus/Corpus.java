@@ -122,6 +122,18 @@ public class Corpus {
 
   record Result(int exit, String output, double wall, double cpu) {}
 
+  /** Child processes still running; ended (with their descendants) when the harness is stopped. */
+  static final Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      for (Process p : LIVE) {
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+      }
+    }));
+  }
+
   /** Runs a command, output to {@code log}; CPU time (user+sys of the child tree) from bash's `times`. */
   static Result exec(List<String> cmd, Path dir, Path log) throws IOException, InterruptedException {
     Path times = Files.createTempFile(work, "times", ".txt");
@@ -136,7 +148,13 @@ public class Corpus {
     pb.environment().put("JAVA_HOME", javaHome);
     long t0 = System.nanoTime();
     Process p = pb.start();
-    int rc = p.waitFor();
+    LIVE.add(p);
+    int rc;
+    try {
+      rc = p.waitFor();
+    } finally {
+      LIVE.remove(p);
+    }
     double wall = (System.nanoTime() - t0) / 1e9;
     double cpu = 0;
     List<String> tl = Files.readAllLines(times);
@@ -526,11 +544,14 @@ public class Corpus {
     progress("JDK " + Runtime.version() + " at " + javaHome + "; " + libs.size() + " libraries from "
         + repo.relativize(listFile) + "; results in " + out);
     setupToolchain();
-    // Fetch one library after the other (Maven and its local repository), then compile `jobs` at once.
+    // Fetch one library after the other (Maven and its local repository); each library's compile
+    // passes start as soon as it is fetched, `jobs` libraries at once.
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(jobs);
+    List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
     int i = 0;
     for (Lib lib : libs) {
-      i++;
-      TAG.set("[" + i + "/" + libs.size() + " " + lib.a + "] ");
+      String tag = "[" + (++i) + "/" + libs.size() + " " + lib.a + "] ";
+      TAG.set(tag);
       lib.dir = work.resolve("libs").resolve(lib.a + "-" + lib.v);
       try {
         lib.note = fetch(lib, lib.dir);
@@ -538,14 +559,8 @@ public class Corpus {
         lib.status = "failed";
         lib.note = "fetch: " + firstLine(e.getMessage());
         progress("FAILED: " + e.getMessage());
+        continue;
       }
-    }
-    var pool = java.util.concurrent.Executors.newFixedThreadPool(jobs);
-    List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
-    i = 0;
-    for (Lib lib : libs) {
-      String tag = "[" + (++i) + "/" + libs.size() + " " + lib.a + "] ";
-      if (!lib.status.equals("ok")) continue;
       futures.add(pool.submit(() -> {
         TAG.set(tag);
         try {
