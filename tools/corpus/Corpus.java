@@ -35,6 +35,7 @@ public class Corpus {
   static Set<String> only = new LinkedHashSet<>();
   static int reps = 1;
   static int jobs = 1;
+  static Set<String> timing; // null: every library; else the libraries that get timing passes b and c
   static boolean quick;
   static boolean build = true;
   static String heap = "4g";
@@ -56,6 +57,10 @@ public class Corpus {
         case "--out" -> outArg = args[++i];
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--jobs" -> jobs = Integer.parseInt(args[++i]);
+        case "--timing" -> {
+          String v = args[++i];
+          timing = v.equals("all") ? null : v.equals("none") ? Set.of() : new HashSet<>(Arrays.asList(v.split(",")));
+        }
         case "--work" -> work = Paths.get(args[++i]).toAbsolutePath();
         case "--heap" -> heap = args[++i];
         case "--no-build" -> build = false;
@@ -91,13 +96,15 @@ public class Corpus {
   static void usage() {
     System.err.println("""
         usage: tools/corpus/run [--quick] [--list FILE] [--only name,...] [--out DIR] [--reps N]
-                                [--jobs N] [--work DIR] [--heap 4g] [--no-build]
+                                [--jobs N] [--timing all|none|name,...] [--work DIR] [--heap 4g] [--no-build]
           --quick     the small list (tools/corpus/quick.txt), as CI runs it
           --list      a file of groupId:artifactId:version lines (default tools/corpus/libraries.txt)
           --only      only these libraries (artifactId or groupId:artifactId), comma-separated
           --out       results directory (default tools/corpus/results/run-<time>)
           --reps      timing repetitions of the javac / EP / EP+ours passes, interleaved (median)
-          --jobs      libraries compiled at once (default 1; CPU times stay per process)
+          --jobs      libraries fetched and compiled at once (default 1; CPU times stay per process)
+          --timing    the libraries that get the timing passes (Error Prone with and without our
+                      checks; default all); the others get plain javac, our checks and the fixes
           --work      fetched libraries and scratch files (default target/corpus)
           --no-build  use the checker jar already in checker/target
         exit status: 0 ok; 1 a check of ours crashed or a suggested fix broke compilation;
@@ -320,7 +327,7 @@ public class Corpus {
     progress("fetching " + lib.coord() + " (effective pom)");
     List<String> cmd = mvn();
     Path eff = dir.resolve("effective-pom.xml");
-    Path scratch = work.resolve("scratch");
+    Path scratch = dir.resolve("scratch");
     Files.createDirectories(scratch);
     writePom(scratch.resolve("pom.xml"), List.of());
     cmd.addAll(List.of("-f", scratch.resolve("pom.xml").toString(), HELP_PLUGIN + ":effective-pom",
@@ -544,25 +551,24 @@ public class Corpus {
     progress("JDK " + Runtime.version() + " at " + javaHome + "; " + libs.size() + " libraries from "
         + repo.relativize(listFile) + "; results in " + out);
     setupToolchain();
-    // Fetch one library after the other (Maven and its local repository); each library's compile
-    // passes start as soon as it is fetched, `jobs` libraries at once.
+    // `jobs` libraries at once, each fetched (Maven) and then compiled.
     var pool = java.util.concurrent.Executors.newFixedThreadPool(jobs);
     List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
     int i = 0;
     for (Lib lib : libs) {
       String tag = "[" + (++i) + "/" + libs.size() + " " + lib.a + "] ";
-      TAG.set(tag);
       lib.dir = work.resolve("libs").resolve(lib.a + "-" + lib.v);
-      try {
-        lib.note = fetch(lib, lib.dir);
-      } catch (Exception e) {
-        lib.status = "failed";
-        lib.note = "fetch: " + firstLine(e.getMessage());
-        progress("FAILED: " + e.getMessage());
-        continue;
-      }
       futures.add(pool.submit(() -> {
         TAG.set(tag);
+        try {
+          lib.note = fetch(lib, lib.dir);
+        } catch (Exception e) {
+          lib.status = "failed";
+          lib.note = "fetch: " + firstLine(e.getMessage());
+          progress("FAILED: " + e.getMessage());
+          writeResults(false);
+          return null;
+        }
         try {
           runLibrary(lib);
         } catch (Exception e) {
@@ -655,13 +661,15 @@ public class Corpus {
     List<Path> epOurs = new ArrayList<>(epPath);
     epOurs.add(checkerJar);
     String epFlags = "-XepAllErrorsAsWarnings";
-    for (int rep = 1; rep <= reps; rep++) {
+    boolean timed = timing == null || timing.contains(lib.a);
+    lib.javacT.add(new double[] {plain.cpu, plain.wall});
+    for (int rep = 1; timed && rep <= reps; rep++) {
       String r = reps > 1 ? " (rep " + rep + "/" + reps + ")" : "";
       if (rep > 1) {
         progress("pass a: plain javac" + r);
         plain = exec(javac(lib, files, classes, null, null, "javac"), lib.dir, lib.dir.resolve("javac.log"));
+        lib.javacT.add(new double[] {plain.cpu, plain.wall});
       }
-      lib.javacT.add(new double[] {plain.cpu, plain.wall});
       // alternate the order so neither pass always runs first
       boolean epFirst = rep % 2 == 1;
       for (int k = 0; k < 2; k++) {
@@ -680,7 +688,7 @@ public class Corpus {
         }
       }
     }
-    progress(String.format("javac %.1fs, EP %.1fs, EP+ours %.1fs CPU: overhead %+.2f%%",
+    if (timed) progress(String.format("javac %.1fs, EP %.1fs, EP+ours %.1fs CPU: overhead %+.2f%%",
         median(lib.javacT, 0), median(lib.epT, 0), median(lib.oursT, 0), 100 * overhead(lib)));
 
     // Pass d: only our checks, for the findings.
@@ -807,6 +815,10 @@ public class Corpus {
     return Double.isNaN(x) ? "-" : String.format("%+.1f%%", 100 * x);
   }
 
+  static String ratio(double x) {
+    return Double.isNaN(x) || Double.isInfinite(x) ? "-" : String.format("%.2fx", x);
+  }
+
   static String sec(double x) {
     return Double.isNaN(x) ? "-" : String.format("%.1f", x);
   }
@@ -868,7 +880,9 @@ public class Corpus {
     m.append(" crashes (ours/other) | fixes applied (files) | fixes breaking compile |\n|");
     m.append("---|".repeat(11 + ours.size() + 3)).append('\n');
     long files = 0, lines = 0, code = 0, exF = 0, exL = 0;
-    double ja = 0, eb = 0, oc = 0;
+    double ja = 0, jt = 0, eb = 0, oc = 0;
+    long timedLines = 0;
+    int timed = 0;
     Map<String, Integer> tot = new LinkedHashMap<>();
     int cro = 0, crx = 0, fx = 0, pf = 0, br = 0;
     for (Lib l : done) {
@@ -879,9 +893,12 @@ public class Corpus {
       }
       double a = median(l.javacT, 0), b = median(l.epT, 0), cc = median(l.oursT, 0);
       files += l.files; lines += l.lines; code += l.code; exF += l.filesExcluded; exL += l.linesExcluded;
-      ja += a; eb += b; oc += cc;
-      m.append(String.format("| %s | %s | %,d | %,d | %,d | %d (%,d) | %s | %s | %s | %s | %.2f |", l.a, l.v, l.files,
-          l.lines, l.code, l.filesExcluded, l.linesExcluded, sec(a), sec(b), sec(cc), pct(overhead(l)), cc / a));
+      ja += a;
+      if (!l.epT.isEmpty()) {
+        jt += a; eb += b; oc += cc; timedLines += l.lines; timed++;
+      }
+      m.append(String.format("| %s | %s | %,d | %,d | %,d | %d (%,d) | %s | %s | %s | %s | %s |", l.a, l.v, l.files,
+          l.lines, l.code, l.filesExcluded, l.linesExcluded, sec(a), sec(b), sec(cc), pct(overhead(l)), ratio(cc / a)));
       for (String n : ours) {
         int k = l.findings.getOrDefault(n, 0);
         tot.merge(n, k, Integer::sum);
@@ -892,8 +909,9 @@ public class Corpus {
       m.append(' ').append(co).append('/').append(cx).append(" | ").append(l.fixFindings).append(" (").append(l.patchedFiles)
           .append(") | ").append(l.fixBreaks).append(" |\n");
     }
-    m.append(String.format("| **total** | | %,d | %,d | %,d | %d (%,d) | %s | %s | %s | %s | %.2f |", files, lines, code, exF, exL,
-        sec(ja), sec(eb), sec(oc), pct(oc / eb - 1), oc / ja));
+    m.append(String.format("| **total** | | %,d | %,d | %,d | %d (%,d) | %s | %s | %s | %s | %s |", files, lines, code, exF, exL,
+        sec(ja), timed > 0 ? sec(eb) : "-", timed > 0 ? sec(oc) : "-", timed > 0 ? pct(oc / eb - 1) : "-",
+        timed > 0 ? ratio(oc / jt) : "-"));
     for (String n : ours) m.append(" **").append(tot.getOrDefault(n, 0)).append("** |");
     m.append(" ").append(cro).append('/').append(crx).append(" | ").append(fx).append(" (").append(pf).append(") | ")
         .append(br).append(" |\n\n");
@@ -904,6 +922,7 @@ public class Corpus {
       boolean all = true;
       for (Lib l : done) {
         if (!l.status.equals("ok")) continue;
+        if (l.epT.isEmpty()) continue; // not timed
         if (l.epT.size() <= r || l.oursT.size() <= r) { all = false; break; }
         sb += l.epT.get(r)[0];
         sc += l.oursT.get(r)[0];
@@ -911,9 +930,11 @@ public class Corpus {
       if (all && sb > 0) perRep.add(sc / sb - 1);
     }
     Collections.sort(perRep);
-    if (!perRep.isEmpty()) {
-      m.append(String.format("Overhead of our checks over Error Prone's defaults, whole corpus (CPU): median %s over %d repetition(s), range %s to %s.%n",
-          pct(perRep.get(perRep.size() / 2)), perRep.size(), pct(perRep.get(0)), pct(perRep.get(perRep.size() - 1))));
+    if (!perRep.isEmpty() && timed > 0) {
+      m.append(String.format("Overhead of our checks over Error Prone's defaults, summed over the %d timed libraries (%,d lines; CPU): "
+              + "median %s over %d repetition(s), range %s to %s; EP+ours / plain javac: %s.%n",
+          timed, timedLines, pct(perRep.get(perRep.size() / 2)), perRep.size(), pct(perRep.get(0)),
+          pct(perRep.get(perRep.size() - 1)), ratio(oc / jt)));
     }
     m.append(String.format("Findings: %d; crashes of our checks: %d; files patched by our fixes: %d; compile errors after the fixes: %d.%n",
         findings.size(), cro, pf, br));
