@@ -35,7 +35,8 @@ public class Corpus {
   static Set<String> only = new LinkedHashSet<>();
   static int reps = 1;
   static int jobs = 1;
-  static Set<String> timing; // null: every library; else the libraries that get timing passes b and c
+  static Set<String> timing;
+  static boolean timingGiven; // null: every library; else the libraries that get timing passes b and c
   static boolean quick;
   static boolean build = true;
   static String heap = "4g";
@@ -59,6 +60,7 @@ public class Corpus {
         case "--jobs" -> jobs = Integer.parseInt(args[++i]);
         case "--timing" -> {
           String v = args[++i];
+          timingGiven = true;
           timing = v.equals("all") ? null : v.equals("none") ? Set.of() : new HashSet<>(Arrays.asList(v.split(",")));
         }
         case "--work" -> work = Paths.get(args[++i]).toAbsolutePath();
@@ -75,6 +77,7 @@ public class Corpus {
         }
       }
     }
+    if (quick && !timingGiven) timing = Set.of(); // the CI form checks crashes and fixes, not time
     if (listFile == null) {
       listFile = repo.resolve(quick ? "tools/corpus/quick.txt" : "tools/corpus/libraries.txt");
     }
@@ -97,7 +100,8 @@ public class Corpus {
     System.err.println("""
         usage: tools/corpus/run [--quick] [--list FILE] [--only name,...] [--out DIR] [--reps N]
                                 [--jobs N] [--timing all|none|name,...] [--work DIR] [--heap 4g] [--no-build]
-          --quick     the small list (tools/corpus/quick.txt), as CI runs it
+          --quick     the small list (tools/corpus/quick.txt), as CI runs it; no timing passes
+                      unless --timing says otherwise
           --list      a file of groupId:artifactId:version lines (default tools/corpus/libraries.txt)
           --only      only these libraries (artifactId or groupId:artifactId), comma-separated
           --out       results directory (default tools/corpus/results/run-<time>)
