@@ -257,6 +257,42 @@ public class Corpus {
       }
     }
     progress("checker " + repo.relativize(checkerJar) + "; our checks: " + String.join(", ", ours));
+    // Error Prone times each check; this plugin writes those timings out (FanoutCorpusTimings.java).
+    timingsPlugin = work.resolve("timings-plugin");
+    deleteTree(timingsPlugin);
+    Files.createDirectories(timingsPlugin.resolve("META-INF/services"));
+    List<String> tc = new ArrayList<>(List.of(Paths.get(javaHome, "bin", "javac").toString(),
+        "--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
+        "--add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED",
+        "-cp", epPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)),
+        "-d", timingsPlugin.toString(), repo.resolve("tools/corpus/FanoutCorpusTimings.java").toString()));
+    Result tr = exec(tc, work, work.resolve("timings-plugin.log"));
+    if (tr.exit != 0) throw new IllegalStateException("cannot build the timings plugin:\n" + tail(tr.output, 20));
+    Files.writeString(timingsPlugin.resolve("META-INF/services/com.sun.source.util.Plugin"), "FanoutCorpusTimings\n");
+  }
+
+  Path timingsPlugin;
+
+  /** Error Prone's per-check timings written by FanoutCorpusTimings: name -> seconds. */
+  static Map<String, Double> readTimings(Path file) throws IOException {
+    Map<String, Double> t = new TreeMap<>();
+    if (!Files.exists(file)) return t;
+    for (String l : Files.readAllLines(file)) {
+      String[] kv = l.split("\t");
+      if (kv.length == 2) t.put(kv[0], Long.parseLong(kv[1]) / 1e9);
+    }
+    return t;
+  }
+
+  /** Seconds of our checks and of all checks in one timings file: {ours, all}. */
+  double[] spans(Path file) throws IOException {
+    double o = 0, a = 0;
+    for (Map.Entry<String, Double> e : readTimings(file).entrySet()) {
+      if (e.getKey().equals("<init>")) continue;
+      a += e.getValue();
+      if (ours.contains(e.getKey())) o += e.getValue();
+    }
+    return new double[] {o, a};
   }
 
   static final String DEP_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1";
@@ -486,8 +522,12 @@ public class Corpus {
         "-cp", lib.classpath));
     if (plugin != null) {
       a.add("-processorpath");
-      a.add(procPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+      a.add(Stream.concat(procPath.stream(), Stream.of(timingsPlugin)).map(Path::toString)
+          .collect(Collectors.joining(File.pathSeparator)));
       a.add("-Xplugin:ErrorProne " + plugin);
+      Path t = lib.dir.resolve("timings-" + tag + ".tsv");
+      Files.deleteIfExists(t);
+      a.add("-Xplugin:FanoutCorpusTimings " + t);
     }
     for (Path f : files) a.add(f.toString());
     Path argFile = lib.dir.resolve("args-" + tag + ".txt");
@@ -516,6 +556,10 @@ public class Corpus {
     long lines, code, linesExcluded;
     List<double[]> javacT = new ArrayList<>(), epT = new ArrayList<>(), oursT = new ArrayList<>();
     double oursOnlyCpu, oursOnlyWall;
+    // Error Prone's own timings of the checks, in seconds: our checks in the ours-only pass; and,
+    // per repetition of pass c (EP defaults + ours, one process), {ours, all checks, process wall}.
+    double spanOursD;
+    List<double[]> spanC = new ArrayList<>();
     Map<String, Integer> findings = new TreeMap<>();
     Map<String, Integer> crashes = new TreeMap<>(); // "check" -> count, for any check
     int fixFindings, patchedFiles, fixBreaks;
@@ -688,6 +732,8 @@ public class Corpus {
           Result c = exec(javac(lib, files, classes, epOurs, epFlags, "ep-ours"), lib.dir, lib.dir.resolve("ep-ours.log"));
           checkExit(lib, c, "ep-ours");
           lib.oursT.add(new double[] {c.cpu, c.wall});
+          double[] sp = spans(lib.dir.resolve("timings-ep-ours.tsv"));
+          lib.spanC.add(new double[] {sp[0], sp[1], c.wall});
           if (rep == 1) collectCrashes(lib, "ep-defaults+ours", c.output);
         }
       }
@@ -701,6 +747,7 @@ public class Corpus {
     Result d = exec(javac(lib, files, classes, epOurs, oursFlags, "ours"), lib.dir, lib.dir.resolve("ours.log"));
     lib.oursOnlyCpu = d.cpu;
     lib.oursOnlyWall = d.wall;
+    lib.spanOursD = spans(lib.dir.resolve("timings-ours.tsv"))[0];
     collectCrashes(lib, "ours-only", d.output);
     checkExit(lib, d, "ours");
     List<Finding> mine = parseFindings(lib, src, d.output);
@@ -807,6 +854,17 @@ public class Corpus {
     return median(ratios(l), 0);
   }
 
+  /**
+   * Our checks' share measured inside one EP+ours javac process: the time Error Prone's timers give
+   * our checks over the rest of that compile (which is what EP defaults alone would take). Median
+   * over repetitions; NaN if not timed.
+   */
+  static double inProcessShare(Lib l) {
+    List<double[]> r = new ArrayList<>();
+    for (double[] x : l.spanC) r.add(new double[] {x[0] / (x[2] - x[0])});
+    return median(r, 0);
+  }
+
   static List<double[]> ratios(Lib l) {
     List<double[]> r = new ArrayList<>();
     for (int i = 0; i < Math.min(l.epT.size(), l.oursT.size()); i++) {
@@ -839,13 +897,14 @@ public class Corpus {
     // summary.tsv
     StringBuilder t = new StringBuilder("library\tversion\tstatus\tfiles\tnon_blank_lines\tcode_lines\tfiles_excluded\t"
         + "lines_excluded\tjavac_cpu_s\tep_cpu_s\tep_ours_cpu_s\tours_only_cpu_s\tjavac_wall_s\tep_wall_s\tep_ours_wall_s\t"
-        + "overhead_cpu\toverhead_wall\tfindings\t" + ours.stream().map(n -> "findings_" + n).collect(Collectors.joining("\t"))
+        + "overhead_cpu\toverhead_wall\tours_check_s\tours_share_in_process\tfindings\t" + ours.stream().map(n -> "findings_" + n).collect(Collectors.joining("\t"))
         + "\tcrashes_ours\tcrashes_other\tfindings_with_fix\tpatched_files\tfix_compile_errors\tnote\n");
     for (Lib l : done) {
       t.append(String.join("\t", l.a, l.v, l.status, "" + l.files, "" + l.lines, "" + l.code, "" + l.filesExcluded,
           "" + l.linesExcluded, sec(median(l.javacT, 0)), sec(median(l.epT, 0)), sec(median(l.oursT, 0)),
           sec(l.oursOnlyCpu), sec(median(l.javacT, 1)), sec(median(l.epT, 1)), sec(median(l.oursT, 1)),
           String.format("%.4f", overhead(l)), String.format("%.4f", median(ratios(l), 1)),
+          String.format("%.2f", l.spanOursD), String.format("%.4f", inProcessShare(l)),
           "" + l.findings.values().stream().mapToInt(Integer::intValue).sum()));
       for (String n : ours) t.append('\t').append(l.findings.getOrDefault(n, 0));
       t.append('\t').append(crashCount(l, true)).append('\t').append(crashCount(l, false))
@@ -866,6 +925,20 @@ public class Corpus {
     Files.writeString(out.resolve("summary.md"), markdown(done, findings));
   }
 
+  /** Over the timed libraries: sum of our checks' time / sum of (compile - ours), first repetition's medians. */
+  static double totalInProcessShare(List<Lib> done) {
+    double o = 0, rest = 0;
+    for (Lib l : done) {
+      if (l.spanC.isEmpty()) continue;
+      double share = inProcessShare(l);
+      double wall = median(l.spanC, 2);
+      double ours = wall * share / (1 + share);
+      o += ours;
+      rest += wall - ours;
+    }
+    return rest > 0 ? o / rest : Double.NaN;
+  }
+
   int crashCount(Lib l, boolean mine) {
     return l.crashes.entrySet().stream().filter(e -> ours.contains(e.getKey()) == mine).mapToInt(Map.Entry::getValue).sum();
   }
@@ -879,20 +952,22 @@ public class Corpus {
         .append(checkerJar == null ? "?" : checkerJar.getFileName()).append("`; our checks: ").append(String.join(", ", ours)).append("\n");
     m.append("- lines: non-blank lines of the compiled files (code lines: non-blank lines that are not only comment)\n");
     m.append("- times: CPU seconds (user+sys of the javac process), median over repetitions; overhead = EP+ours / EP - 1\n\n");
-    m.append("| library | version | files | lines | code lines | excluded files (lines) | javac s | EP s | EP+ours s | overhead | EP+ours / javac |");
+    m.append("- our checks s: Error Prone's own timers of our checks in the ours-only pass (wall); in-process share: our checks' timed share of one EP+ours compile, ours / (compile - ours)\n\n");
+    m.append("| library | version | files | lines | code lines | excluded files (lines) | javac s | EP s | EP+ours s | overhead | EP+ours / javac | our checks s | in-process share |");
     for (String n : ours) m.append(' ').append(n).append(" |");
     m.append(" crashes (ours/other) | fixes applied (files) | fixes breaking compile |\n|");
-    m.append("---|".repeat(11 + ours.size() + 3)).append('\n');
+    m.append("---|".repeat(13 + ours.size() + 3)).append('\n');
     long files = 0, lines = 0, code = 0, exF = 0, exL = 0;
     double ja = 0, jt = 0, eb = 0, oc = 0;
     long timedLines = 0;
+    double spanD = 0, javacWall = 0;
     int timed = 0;
     Map<String, Integer> tot = new LinkedHashMap<>();
     int cro = 0, crx = 0, fx = 0, pf = 0, br = 0;
     for (Lib l : done) {
       if (!l.status.equals("ok")) {
         m.append("| ").append(l.a).append(" | ").append(l.v).append(" | failed: ").append(l.note.replace('|', '/'))
-            .append(" |".repeat(10 + ours.size() + 3)).append('\n');
+            .append(" |".repeat(12 + ours.size() + 3)).append('\n');
         continue;
       }
       double a = median(l.javacT, 0), b = median(l.epT, 0), cc = median(l.oursT, 0);
@@ -901,8 +976,11 @@ public class Corpus {
       if (!l.epT.isEmpty()) {
         jt += a; eb += b; oc += cc; timedLines += l.lines; timed++;
       }
-      m.append(String.format("| %s | %s | %,d | %,d | %,d | %d (%,d) | %s | %s | %s | %s | %s |", l.a, l.v, l.files,
-          l.lines, l.code, l.filesExcluded, l.linesExcluded, sec(a), sec(b), sec(cc), pct(overhead(l)), ratio(cc / a)));
+      spanD += l.spanOursD;
+      javacWall += median(l.javacT, 1);
+      m.append(String.format("| %s | %s | %,d | %,d | %,d | %d (%,d) | %s | %s | %s | %s | %s | %.2f | %s |", l.a, l.v, l.files,
+          l.lines, l.code, l.filesExcluded, l.linesExcluded, sec(a), sec(b), sec(cc), pct(overhead(l)), ratio(cc / a),
+          l.spanOursD, pct(inProcessShare(l))));
       for (String n : ours) {
         int k = l.findings.getOrDefault(n, 0);
         tot.merge(n, k, Integer::sum);
@@ -913,9 +991,9 @@ public class Corpus {
       m.append(' ').append(co).append('/').append(cx).append(" | ").append(l.fixFindings).append(" (").append(l.patchedFiles)
           .append(") | ").append(l.fixBreaks).append(" |\n");
     }
-    m.append(String.format("| **total** | | %,d | %,d | %,d | %d (%,d) | %s | %s | %s | %s | %s |", files, lines, code, exF, exL,
+    m.append(String.format("| **total** | | %,d | %,d | %,d | %d (%,d) | %s | %s | %s | %s | %s | %.1f | %s |", files, lines, code, exF, exL,
         sec(ja), timed > 0 ? sec(eb) : "-", timed > 0 ? sec(oc) : "-", timed > 0 ? pct(oc / eb - 1) : "-",
-        timed > 0 ? ratio(oc / jt) : "-"));
+        timed > 0 ? ratio(oc / jt) : "-", spanD, pct(totalInProcessShare(done))));
     for (String n : ours) m.append(" **").append(tot.getOrDefault(n, 0)).append("** |");
     m.append(" ").append(cro).append('/').append(crx).append(" | ").append(fx).append(" (").append(pf).append(") | ")
         .append(br).append(" |\n\n");
@@ -940,6 +1018,13 @@ public class Corpus {
           timed, timedLines, pct(perRep.get(perRep.size() / 2)), perRep.size(), pct(perRep.get(0)),
           pct(perRep.get(perRep.size() - 1)), ratio(oc / jt)));
     }
+    double share = totalInProcessShare(done);
+    if (!Double.isNaN(share)) {
+      m.append(String.format("Our checks' share of an EP+ours compile, by Error Prone's own timers inside each javac process, "
+          + "summed over the timed libraries: %s (ours / the rest of the compile; independent of the load between runs).%n", pct(share)));
+    }
+    m.append(String.format("Our checks' time over all %d libraries by Error Prone's timers (ours-only pass): %.1f s, %s of plain javac's wall time.%n",
+        done.size(), spanD, pct(spanD / javacWall)));
     m.append(String.format("Findings: %d; crashes of our checks: %d; files patched by our fixes: %d; compile errors after the fixes: %d.%n",
         findings.size(), cro, pf, br));
     if (!findings.isEmpty()) {
