@@ -6,6 +6,8 @@ import static com.google.errorprone.matchers.Matchers.anyOf;
 import static com.google.errorprone.matchers.method.MethodMatchers.constructor;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+import static dev.fanout.errorprone.ExecutorOrigins.strip;
+import static dev.fanout.errorprone.ExecutorOrigins.variable;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
@@ -30,17 +32,13 @@ import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
-import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
-import com.sun.tools.javac.code.Symbol.ClassSymbol;
-import com.sun.tools.javac.code.Symbol.VarSymbol;
 import java.util.List;
 import javax.inject.Inject;
 import javax.lang.model.element.ElementKind;
-import javax.lang.model.element.Modifier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -485,46 +483,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
     return pos >= ASTHelpers.getStartPosition(outer) && pos <= state.getEndPosition(outer);
   }
 
-  private static ExpressionTree strip(ExpressionTree expr) {
-    while (true) {
-      expr = ASTHelpers.stripParentheses(expr);
-      if (expr instanceof TypeCastTree) {
-        expr = ((TypeCastTree) expr).getExpression();
-        continue;
-      }
-      return expr;
-    }
-  }
-
   // ---------------------------------------------------------------- the pool
-
-  /**
-   * The variable an executor expression names, if the name alone says which object it is: a local,
-   * a field of {@code this} (implicitly or as {@code this.f}), or a static field. Null for a field
-   * of another object ({@code other.pool}) or any other expression.
-   */
-  private static @Nullable Symbol variable(ExpressionTree expr) {
-    expr = strip(expr);
-    Symbol sym = ASTHelpers.getSymbol(expr);
-    if (!(sym instanceof VarSymbol)
-        || sym.getSimpleName().contentEquals("this")
-        || sym.getSimpleName().contentEquals("super")) {
-      return null;
-    }
-    if (expr instanceof IdentifierTree) {
-      return sym;
-    }
-    if (expr instanceof MemberSelectTree && sym.getKind() == ElementKind.FIELD) {
-      Symbol qualifier = ASTHelpers.getSymbol(((MemberSelectTree) expr).getExpression());
-      if (qualifier instanceof ClassSymbol && sym.isStatic()) {
-        return sym; // Owner.POOL
-      }
-      if (qualifier != null && qualifier.getSimpleName().contentEquals("this")) {
-        return sym; // this.pool, Outer.this.pool
-      }
-    }
-    return null;
-  }
 
   /**
    * Whether the variable provably holds a bounded pool: declared in this file (a local, or a field
@@ -532,24 +491,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
    * A non-final field must be assigned once.
    */
   private static boolean isBounded(Symbol var, VisitorState state) {
-    ElementKind kind = var.getKind();
-    boolean local = kind == ElementKind.LOCAL_VARIABLE || kind == ElementKind.RESOURCE_VARIABLE;
-    boolean isFinal = var.getModifiers().contains(Modifier.FINAL);
-    if (!local
-        && !(kind == ElementKind.FIELD
-            && (isFinal || var.getModifiers().contains(Modifier.PRIVATE)))) {
-      return false; // a parameter, or a field other code may set: its origin is unknown
-    }
-    List<ExpressionTree> values = UnitIndex.of(state).assignedValues(var);
-    if (values == null || values.isEmpty() || (!local && !isFinal && values.size() > 1)) {
-      return false;
-    }
-    for (ExpressionTree value : values) {
-      if (!isBoundedPool(value, state, 0)) {
-        return false;
-      }
-    }
-    return true;
+    return ExecutorOrigins.everyValue(var, state, value -> isBoundedPool(value, state, 0));
   }
 
   /** Whether the expression creates a pool whose threads a waiting task can all use up. */

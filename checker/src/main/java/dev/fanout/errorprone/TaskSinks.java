@@ -37,6 +37,11 @@ import org.jspecify.annotations.Nullable;
  * executor submission, {@code invokeAll/invokeAny}, {@code CompletableFuture} async stages and
  * callbacks, thread starts, and {@code forEach/peek} on a parallel stream. Users add their own with
  * {@code -XepOpt:Fanout:TaskSinks=com.acme.Pool#submit}.
+ *
+ * <p>Some sinks run their tasks one at a time on a thread that owns the state they touch ({@link
+ * SinkUse#serial}): event loops and other serial executors (users add theirs with {@code
+ * -XepOpt:Fanout:SerialExecutors=com.acme.Actor}), single-thread executors, and non-async stage
+ * callbacks on futures not known to complete elsewhere. They stay sinks; each check decides.
  */
 final class TaskSinks {
 
@@ -50,10 +55,26 @@ final class TaskSinks {
 
     final String description;
 
+    /**
+     * The sink runs its tasks one at a time on a thread that owns the state they touch, so its
+     * tasks do not race with each other: an executor that is serial by type (an event loop, gRPC's
+     * {@code SynchronizationContext}, a {@code -XepOpt:Fanout:SerialExecutors} type) or by origin
+     * (a single-thread executor), or a non-async {@code CompletionStage} callback on a stage not
+     * known to complete on another thread (it runs on the completing thread, or at once on the
+     * caller's). Checks about data races skip such sinks; checks about pools (a single-thread pool
+     * still deadlocks) and interrupts do not.
+     */
+    final boolean serial;
+
     SinkUse(TreePath sinkPath, boolean many, String description) {
+      this(sinkPath, many, description, false);
+    }
+
+    SinkUse(TreePath sinkPath, boolean many, String description, boolean serial) {
       this.sinkPath = sinkPath;
       this.many = many;
       this.description = description;
+      this.serial = serial;
     }
   }
 
@@ -76,6 +97,35 @@ final class TaskSinks {
           "exceptionally",
           "exceptionallyCompose",
           "completeAsync");
+
+  /** The callbacks that run once two stages are done, or one of them: the other is argument 0. */
+  private static final ImmutableSet<String> TWO_STAGE_CALLBACKS =
+      ImmutableSet.of(
+          "thenCombine",
+          "thenAcceptBoth",
+          "runAfterBoth",
+          "applyToEither",
+          "acceptEither",
+          "runAfterEither");
+
+  /** Stage methods whose result completes when (and on the thread where) their receiver does. */
+  private static final ImmutableSet<String> SAME_COMPLETION =
+      ImmutableSet.of("toCompletableFuture", "copy", "minimalCompletionStage");
+
+  /**
+   * Executor types that run their tasks one at a time, on one thread: Netty binds each channel and
+   * its handlers to one {@code EventExecutor}; gRPC's {@code SynchronizationContext} and Vert.x's
+   * {@code Context} run their tasks in order, never two at once.
+   */
+  private static final ImmutableSet<String> SERIAL_EXECUTORS =
+      ImmutableSet.of(
+          "io.netty.util.concurrent.EventExecutor",
+          "io.grpc.SynchronizationContext",
+          "io.vertx.core.Context");
+
+  /** Subtypes of a serial type that are not serial: Netty's one unordered {@code EventExecutor}. */
+  private static final ImmutableSet<String> NOT_SERIAL =
+      ImmutableSet.of("io.netty.util.concurrent.UnorderedThreadPoolEventExecutor");
 
   /** Executor methods that hand it code to run (besides {@code schedule*}). */
   private static final ImmutableSet<String> EXECUTOR_SUBMISSIONS =
@@ -120,7 +170,25 @@ final class TaskSinks {
 
   private final ImmutableSet<UserSink> userSinks;
 
+  /** The built-in serial executor types and the user's. */
+  private final ImmutableSet<String> serialTypes;
+
   TaskSinks(Iterable<String> userSinkSpecs) {
+    this(userSinkSpecs, ImmutableSet.of());
+  }
+
+  /**
+   * {@code userSinkSpecs}: {@code -XepOpt:Fanout:TaskSinks} ({@code class#method}); {@code
+   * userSerialTypes}: {@code -XepOpt:Fanout:SerialExecutors} (class names).
+   */
+  TaskSinks(Iterable<String> userSinkSpecs, Iterable<String> userSerialTypes) {
+    ImmutableSet.Builder<String> serial = ImmutableSet.<String>builder().addAll(SERIAL_EXECUTORS);
+    for (String type : userSerialTypes) {
+      if (!type.trim().isEmpty()) {
+        serial.add(type.trim());
+      }
+    }
+    this.serialTypes = serial.build();
     ImmutableSet.Builder<UserSink> sinks = ImmutableSet.builder();
     for (String spec : userSinkSpecs) {
       String s = spec.trim();
@@ -287,16 +355,25 @@ final class TaskSinks {
       return new SinkUse(callPath, true, "ExecutorService." + name);
     }
     if (name.equals("execute") && isSubtype(owner, "java.util.concurrent.Executor", state)) {
-      return new SinkUse(callPath, false, "Executor.execute");
+      return new SinkUse(
+          callPath, false, "Executor.execute", isSerialExecutor(call, callPath, sym, state));
     }
     if (name.equals("submit")
         && (isSubtype(owner, "java.util.concurrent.ExecutorService", state)
             || isSubtype(owner, "java.util.concurrent.CompletionService", state))) {
-      return new SinkUse(callPath, false, owner.tsym.getSimpleName() + ".submit");
+      return new SinkUse(
+          callPath,
+          false,
+          owner.tsym.getSimpleName() + ".submit",
+          isSerialExecutor(call, callPath, sym, state));
     }
     if (name.startsWith("schedule")
         && isSubtype(owner, "java.util.concurrent.ScheduledExecutorService", state)) {
-      return new SinkUse(callPath, false, "ScheduledExecutorService." + name);
+      return new SinkUse(
+          callPath,
+          false,
+          "ScheduledExecutorService." + name,
+          isSerialExecutor(call, callPath, sym, state));
     }
     if ((name.equals("runAsync") || name.equals("supplyAsync"))
         && isSubtype(owner, "java.util.concurrent.CompletableFuture", state)) {
@@ -305,7 +382,8 @@ final class TaskSinks {
     String base = name.endsWith("Async") ? name.substring(0, name.length() - 5) : name;
     if ((STAGE_CALLBACKS.contains(base) || STAGE_CALLBACKS.contains(name))
         && isSubtype(owner, "java.util.concurrent.CompletionStage", state)) {
-      return new SinkUse(callPath, false, "CompletionStage." + name);
+      boolean inline = !name.endsWith("Async") && !provablyAsync(call, state, 0);
+      return new SinkUse(callPath, false, "CompletionStage." + name, inline);
     }
     if (name.equals("startVirtualThread") && isSubtype(owner, "java.lang.Thread", state)) {
       return new SinkUse(callPath, false, "Thread.startVirtualThread");
@@ -328,6 +406,115 @@ final class TaskSinks {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether the executor a submission goes to runs its tasks one at a time: its receiver's static
+   * type (the enclosing class for an implicit {@code this}) is a serial type, or the receiver
+   * provably names a single-thread executor.
+   */
+  private boolean isSerialExecutor(
+      MethodInvocationTree call, TreePath callPath, MethodSymbol sym, VisitorState state) {
+    if (ASTHelpers.isStatic(sym)) {
+      return false;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    Type type =
+        receiver != null
+            ? ASTHelpers.getType(receiver)
+            : enclosingInstanceType(callPath, sym, state);
+    if (type != null) {
+      for (String notSerial : NOT_SERIAL) {
+        if (isSubtype(type, notSerial, state)) {
+          return false;
+        }
+      }
+      for (String serial : serialTypes) {
+        if (isSubtype(type, serial, state)) {
+          return true;
+        }
+      }
+    }
+    return receiver != null && ExecutorOrigins.singleThread(receiver, state);
+  }
+
+  /** For a call with an implicit {@code this}: the innermost enclosing class with the method. */
+  private static @Nullable Type enclosingInstanceType(
+      TreePath callPath, MethodSymbol sym, VisitorState state) {
+    for (TreePath p = callPath; p != null; p = p.getParentPath()) {
+      if (p.getLeaf() instanceof ClassTree) {
+        Symbol.ClassSymbol cls = ASTHelpers.getSymbol((ClassTree) p.getLeaf());
+        if (cls != null && cls.isSubClass(sym.owner, state.getTypes())) {
+          return cls.type;
+        }
+      }
+    }
+    return null;
+  }
+
+
+  /**
+   * Whether the stage a non-async callback hangs off provably completes on another thread: its
+   * receiver chain (through further non-async stages) starts at {@code CompletableFuture
+   * .supplyAsync/runAsync} or at an {@code ...Async} stage, directly or through a local assigned
+   * once; for a callback on two stages, either of them does.
+   */
+  private static boolean provablyAsync(
+      MethodInvocationTree callback, VisitorState state, int depth) {
+    MethodSymbol sym = ASTHelpers.getSymbol(callback);
+    if (sym == null || depth > MAX_DEPTH * 2) {
+      return false;
+    }
+    if (isAsyncStage(ASTHelpers.getReceiver(callback), state, depth)) {
+      return true;
+    }
+    List<? extends ExpressionTree> args = callback.getArguments();
+    return TWO_STAGE_CALLBACKS.contains(sym.getSimpleName().toString())
+        && !args.isEmpty()
+        && isAsyncStage(args.get(0), state, depth);
+  }
+
+  /** Whether the stage expression provably completes on another thread (see above). */
+  private static boolean isAsyncStage(
+      @Nullable ExpressionTree expr, VisitorState state, int depth) {
+    if (expr == null || depth > MAX_DEPTH * 2) {
+      return false;
+    }
+    expr = ExecutorOrigins.strip(expr);
+    if (expr instanceof MethodInvocationTree) {
+      MethodInvocationTree call = (MethodInvocationTree) expr;
+      MethodSymbol sym = ASTHelpers.getSymbol(call);
+      if (sym == null) {
+        return false;
+      }
+      String name = sym.getSimpleName().toString();
+      if (ASTHelpers.isStatic(sym)) {
+        return (name.equals("runAsync") || name.equals("supplyAsync"))
+            && isSubtype(sym.owner.type, "java.util.concurrent.CompletableFuture", state);
+      }
+      if (!isSubtype(sym.owner.type, "java.util.concurrent.CompletionStage", state)) {
+        return false;
+      }
+      if (name.endsWith("Async")) {
+        return true;
+      }
+      if (STAGE_CALLBACKS.contains(name)) {
+        return provablyAsync(call, state, depth + 1);
+      }
+      return SAME_COMPLETION.contains(name)
+          && isAsyncStage(ASTHelpers.getReceiver(call), state, depth + 1);
+    }
+    if (expr instanceof IdentifierTree) {
+      Symbol var = ASTHelpers.getSymbol(expr);
+      if (var == null || var.getKind() != ElementKind.LOCAL_VARIABLE) {
+        return false;
+      }
+      List<ExpressionTree> values = UnitIndex.of(state).assignedValues(var);
+      return values != null
+          && values.size() == 1
+          && isAsyncStage(values.get(0), state, depth + 1);
+    }
+    return false;
   }
 
   enum Parallelism {

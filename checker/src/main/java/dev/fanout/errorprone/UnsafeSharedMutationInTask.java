@@ -84,6 +84,12 @@ public final class UnsafeSharedMutationInTask extends BugChecker
   /** {@code -XepOpt:Fanout:TaskSinks=com.acme.Pool#submit,...}: more calls that run tasks. */
   public static final String TASK_SINKS_FLAG = "Fanout:TaskSinks";
 
+  /**
+   * {@code -XepOpt:Fanout:SerialExecutors=com.acme.Actor,...}: more executor types that run their
+   * tasks one at a time on one thread (matched on the receiver's static type and its subtypes).
+   */
+  public static final String SERIAL_EXECUTORS_FLAG = "Fanout:SerialExecutors";
+
   /** {@code -XepOpt:Fanout:ThreadSafeTypes=com.acme.SafeList,...}: more thread-safe types. */
   public static final String THREAD_SAFE_TYPES_FLAG = "Fanout:ThreadSafeTypes";
 
@@ -101,7 +107,9 @@ public final class UnsafeSharedMutationInTask extends BugChecker
 
   @Inject
   public UnsafeSharedMutationInTask(ErrorProneFlags flags) {
-    this.sinks = new TaskSinks(flags.getListOrEmpty(TASK_SINKS_FLAG));
+    this.sinks =
+        new TaskSinks(
+            flags.getListOrEmpty(TASK_SINKS_FLAG), flags.getListOrEmpty(SERIAL_EXECUTORS_FLAG));
     this.safety = new ThreadSafety(flags.getListOrEmpty(THREAD_SAFE_TYPES_FLAG));
   }
 
@@ -197,7 +205,9 @@ public final class UnsafeSharedMutationInTask extends BugChecker
           ASTHelpers.getSymbol(
               lhs instanceof ArrayAccessTree ? ((ArrayAccessTree) lhs).getExpression() : lhs);
       Kind kind =
-          assigned != null && mentions(tree.getExpression(), assigned) ? Kind.COUNTER : Kind.ASSIGN;
+          assigned != null && readsDirectly(tree.getExpression(), assigned)
+              ? Kind.COUNTER
+              : Kind.ASSIGN;
       return matchLvalue(tree, tree.getVariable(), kind, state);
     } catch (RuntimeException e) {
       return Description.NO_MATCH;
@@ -383,8 +393,13 @@ public final class UnsafeSharedMutationInTask extends BugChecker
 
   private Description analyze(ExpressionTree write, Target target, VisitorState state) {
     TreePath writePath = state.getPath();
-    List<TaskSinks.TaskRun> runs = sinks.tasksRunning(writePath, state);
-    TaskSinks.TaskRun site = runs.isEmpty() ? null : runs.get(0);
+    TaskSinks.TaskRun site = null;
+    for (TaskSinks.TaskRun run : sinks.tasksRunning(writePath, state)) {
+      if (!run.sink.serial) {
+        site = run; // a serial executor's tasks run one at a time, on the thread owning the state
+        break;
+      }
+    }
     if (site == null
         || !isShared(target, site, state)
         || isGuarded(writePath, site, state)
@@ -403,7 +418,9 @@ public final class UnsafeSharedMutationInTask extends BugChecker
                 + " not help)";
         break;
       case ASSIGN:
-        why = "several tasks write it with no ordering, so which write survives is random";
+        why =
+            "several tasks assign it, so which write wins is unordered and other threads may not"
+                + " see it";
         break;
       default:
         why = "it is not thread-safe, so concurrent writes lose updates or corrupt it";
@@ -851,6 +868,19 @@ public final class UnsafeSharedMutationInTask extends BugChecker
   }
 
   private static boolean mentions(Tree tree, Symbol var) {
+    return mentions(tree, var, true);
+  }
+
+  /**
+   * Whether evaluating the expression reads {@code var} itself: {@code count + 1}, but not a lambda
+   * or anonymous class in it that only mentions {@code var} ({@code task = schedule(() -> task =
+   * null)} is a plain assignment, not a read-modify-write).
+   */
+  private static boolean readsDirectly(Tree tree, Symbol var) {
+    return mentions(tree, var, false);
+  }
+
+  private static boolean mentions(Tree tree, Symbol var, boolean inNestedCode) {
     boolean[] found = {false};
     new TreeScanner<Void, Void>() {
       @Override
@@ -868,7 +898,18 @@ public final class UnsafeSharedMutationInTask extends BugChecker
         }
         return super.visitMemberSelect(node, null);
       }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+        return inNestedCode ? super.visitLambdaExpression(node, null) : null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree node, Void unused) {
+        return inNestedCode ? super.visitClass(node, null) : null;
+      }
     }.scan(tree, null);
     return found[0];
   }
+
 }

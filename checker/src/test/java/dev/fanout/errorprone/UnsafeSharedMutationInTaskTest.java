@@ -27,6 +27,39 @@ final class UnsafeSharedMutationInTaskTest {
     helper.addSourceLines("Test.java", lines).doTest();
   }
 
+
+  // ---------------------------------------------------------------- stubs of serial executors
+
+  /** Netty's {@code EventExecutor} and {@code EventLoop}, gRPC's {@code SynchronizationContext}. */
+  private CompilationTestHelper withSerialStubs() {
+    return helper
+        .addSourceLines(
+            "io/netty/util/concurrent/EventExecutor.java",
+            "package io.netty.util.concurrent;",
+            "import java.util.concurrent.ScheduledExecutorService;",
+            "public interface EventExecutor extends ScheduledExecutorService {",
+            "  boolean inEventLoop();",
+            "}")
+        .addSourceLines(
+            "io/netty/util/concurrent/UnorderedThreadPoolEventExecutor.java",
+            "package io.netty.util.concurrent;",
+            "import java.util.concurrent.ScheduledThreadPoolExecutor;",
+            "public abstract class UnorderedThreadPoolEventExecutor",
+            "    extends ScheduledThreadPoolExecutor implements EventExecutor {",
+            "  protected UnorderedThreadPoolEventExecutor(int n) { super(n); }",
+            "}")
+        .addSourceLines(
+            "io/netty/channel/EventLoop.java",
+            "package io.netty.channel;",
+            "public interface EventLoop extends io.netty.util.concurrent.EventExecutor {}")
+        .addSourceLines(
+            "io/grpc/SynchronizationContext.java",
+            "package io.grpc;",
+            "public final class SynchronizationContext implements java.util.concurrent.Executor {",
+            "  @Override public void execute(Runnable task) { task.run(); }",
+            "}");
+  }
+
   // ================================================================ identification: negatives
 
   @Nested
@@ -494,6 +527,152 @@ final class UnsafeSharedMutationInTaskTest {
           "  }",
           "}");
     }
+
+    @Test
+    void nettyEventLoopConfinement() {
+      // FixedChannelPool, LocalServerChannel, SingleThreadEventExecutor, Vert.x's
+      // Http1xClientConnection: state touched only on the one event-loop thread.
+      withSerialStubs()
+          .addSourceLines(
+              "Test.java",
+              "import io.netty.channel.EventLoop;",
+              "import io.netty.util.concurrent.EventExecutor;",
+              "import java.util.*;",
+              "import java.util.concurrent.TimeUnit;",
+              "abstract class Test {",
+              "  private final EventExecutor executor;",
+              "  private final Deque<Runnable> pendingAcquireQueue = new ArrayDeque<>();",
+              "  private int pendingAcquireCount;",
+              "  private long readWindow;",
+              "  Test(EventExecutor executor) { this.executor = executor; }",
+              "  abstract EventLoop eventLoop();",
+              "  void acquire(Runnable r) {",
+              "    if (executor.inEventLoop()) {",
+              "      acquire0(r);",
+              "    } else {",
+              "      executor.execute(() -> acquire0(r));",
+              "    }",
+              "  }",
+              "  private void acquire0(Runnable r) {",
+              "    pendingAcquireQueue.offer(r);",
+              "    ++pendingAcquireCount;",
+              "  }",
+              "  void close(List<Runnable> rs) {",
+              "    executor.submit(() -> pendingAcquireQueue.clear());",
+              "    for (Runnable r : rs) {",
+              "      executor.schedule(() -> pendingAcquireQueue.add(r), 1, TimeUnit.SECONDS);",
+              "    }",
+              "  }",
+              "  void ackBytes(int n) {",
+              "    if (eventLoop().inEventLoop()) {",
+              "      readWindow += n;",
+              "    } else {",
+              "      eventLoop().execute(() -> ackBytes(n));",
+              "      eventLoop().execute(() -> readWindow -= n);",
+              "    }",
+              "  }",
+              "}")
+          .doTest();
+    }
+
+    @Test
+    void implicitThisOnAnEventExecutor() {
+      // SingleThreadEventExecutor.addShutdownHook: execute(...) on this, an event loop.
+      withSerialStubs()
+          .addSourceLines(
+              "Loop.java",
+              "import io.netty.util.concurrent.EventExecutor;",
+              "import java.util.*;",
+              "abstract class Loop implements EventExecutor {",
+              "  private final Set<Runnable> shutdownHooks = new LinkedHashSet<>();",
+              "  public void addShutdownHook(Runnable task) {",
+              "    if (inEventLoop()) {",
+              "      shutdownHooks.add(task);",
+              "    } else {",
+              "      execute(new Runnable() {",
+              "        @Override public void run() { shutdownHooks.add(task); }",
+              "      });",
+              "    }",
+              "  }",
+              "  public void removeShutdownHook(Runnable task) {",
+              "    execute(() -> shutdownHooks.remove(task));",
+              "  }",
+              "}")
+          .doTest();
+    }
+
+    @Test
+    void grpcSynchronizationContext() {
+      // InternalSubchannel: transports and the scheduled task only touched in the context.
+      withSerialStubs()
+          .addSourceLines(
+              "Test.java",
+              "import io.grpc.SynchronizationContext;",
+              "import java.util.*;",
+              "class Test {",
+              "  private final SynchronizationContext syncContext = new SynchronizationContext();",
+              "  private final Collection<String> transports = new ArrayList<>();",
+              "  private Runnable shutdownTask;",
+              "  void updateAddresses(List<String> addresses) {",
+              "    for (String a : addresses) {",
+              "      syncContext.execute(() -> {",
+              "        transports.add(a);",
+              "        shutdownTask = () -> {};",
+              "      });",
+              "    }",
+              "  }",
+              "}")
+          .doTest();
+    }
+
+    @Test
+    void singleThreadExecutorOfKnownOrigin() {
+      silent(
+          "import java.util.*;",
+          "import java.util.concurrent.*;",
+          "class Test {",
+          "  private final ExecutorService single = Executors.newSingleThreadExecutor();",
+          "  private ExecutorService once;",
+          "  private final List<String> log = new ArrayList<>();",
+          "  private int count;",
+          "  Test() { once = Executors.newSingleThreadExecutor(r -> new Thread(r)); }",
+          "  void run(List<String> items) {",
+          "    for (String s : items) {",
+          "      single.execute(() -> { log.add(s); count++; });",
+          "      once.submit(() -> log.add(s));",
+          "    }",
+          "  }",
+          "  void local(List<String> items) {",
+          "    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();",
+          "    for (String s : items) {",
+          "      timer.schedule(() -> log.add(s), 1, TimeUnit.SECONDS);",
+          "    }",
+          "  }",
+          "}");
+    }
+
+    @Test
+    void nonAsyncCallbackOnAFutureOfUnknownOrigin() {
+      // Kafka's CommitRequestManager: the callback runs on the thread that completes the
+      // future (the owner's), or at once on the caller's; it is not a fork.
+      silent(
+          "import java.util.*;",
+          "import java.util.concurrent.*;",
+          "class Test {",
+          "  private final Map<String, String> inflight = new HashMap<>();",
+          "  private final List<String> done = new ArrayList<>();",
+          "  void run(CompletableFuture<String> currentResult, String key) {",
+          "    inflight.put(key, key);",
+          "    currentResult.whenComplete((res, err) -> inflight.remove(key));",
+          "    fetch(key).thenAccept(done::add);",
+          "    fetch(key).thenApply(v -> v + \"!\").thenAccept(v -> done.add(v));",
+          "    CompletableFuture<String> f = fetch(key);",
+          "    f.handle((v, e) -> done.add(v));",
+          "    CompletableFuture.completedFuture(key).thenAccept(done::add);",
+          "  }",
+          "  CompletableFuture<String> fetch(String key) { return new CompletableFuture<>(); }",
+          "}");
+    }
   }
 
   // ================================================================ identification: positives
@@ -797,8 +976,11 @@ final class UnsafeSharedMutationInTaskTest {
           "import java.util.*;",
           "import java.util.concurrent.*;",
           "class Test {",
-          "  CompletableFuture<List<String>> run(CompletableFuture<Void> other) {",
+          "  CompletableFuture<List<String>> run(Executor pool) {",
           "    List<String> out = new ArrayList<>();",
+          "    // Another provably async stage: a non-async callback on one of unknown origin is",
+          "    // not a task of its own (nonAsyncCallbackOnAFutureOfUnknownOrigin).",
+          "    CompletableFuture<Void> other = CompletableFuture.runAsync(() -> {}, pool);",
           "    // BUG: Diagnostic contains: CompletableFuture.runAsync",
           "    CompletableFuture<Void> cf = CompletableFuture.runAsync(() -> out.add(\"x\"));",
           "    // BUG: Diagnostic contains: CompletionStage.thenApply",
@@ -1002,6 +1184,99 @@ final class UnsafeSharedMutationInTaskTest {
           "  }",
           "}");
     }
+
+    @Test
+    void executorsThatAreNotProvablySerial() {
+      flagged(
+          "import java.util.*;",
+          "import java.util.concurrent.*;",
+          "class Test {",
+          "  private final ExecutorService fixed = Executors.newFixedThreadPool(4);",
+          "  private ExecutorService reset = Executors.newSingleThreadExecutor();",
+          "  private final List<String> log = new ArrayList<>();",
+          "  void reset() { reset = Executors.newSingleThreadExecutor(); }",
+          "  void run(List<String> items, ExecutorService unknown) {",
+          "    for (String s : items) {",
+          "      // BUG: Diagnostic contains: ExecutorService.submit",
+          "      fixed.submit(() -> log.add(s));",
+          "      // BUG: Diagnostic contains: Executor.execute",
+          "      reset.execute(() -> log.add(s));",
+          "      // BUG: Diagnostic contains: Executor.execute",
+          "      unknown.execute(() -> log.add(s));",
+          "      ExecutorService perItem = Executors.newSingleThreadExecutor();",
+          "      // BUG: Diagnostic contains: Executor.execute",
+          "      perItem.execute(() -> log.add(s));",
+          "    }",
+          "  }",
+          "}");
+    }
+
+    @Test
+    void nettyUnorderedEventExecutorIsNotSerial() {
+      withSerialStubs()
+          .addSourceLines(
+              "Test.java",
+              "import io.netty.util.concurrent.UnorderedThreadPoolEventExecutor;",
+              "import java.util.*;",
+              "class Test {",
+              "  private final List<String> log = new ArrayList<>();",
+              "  void run(UnorderedThreadPoolEventExecutor pool, List<String> items) {",
+              "    for (String s : items) {",
+              "      // BUG: Diagnostic contains: Executor.execute",
+              "      pool.execute(() -> log.add(s));",
+              "    }",
+              "  }",
+              "}")
+          .doTest();
+    }
+
+    @Test
+    void callbacksOnProvablyAsyncStages() {
+      flagged(
+          "import java.util.*;",
+          "import java.util.concurrent.*;",
+          "class Test {",
+          "  private final List<String> out = new ArrayList<>();",
+          "  void run(List<String> items, CompletableFuture<String> unknown) {",
+          "    for (String s : items) {",
+          "      // BUG: Diagnostic contains: CompletionStage.thenAccept",
+          "      CompletableFuture.supplyAsync(() -> s).thenAccept(out::add);",
+          "      CompletableFuture<String> f = CompletableFuture.supplyAsync(() -> s);",
+          "      // BUG: Diagnostic contains: CompletionStage.thenAccept",
+          "      f.thenApply(v -> v + \"!\").thenAccept(v -> out.add(v));",
+          "      // BUG: Diagnostic contains: CompletionStage.thenAcceptAsync",
+          "      unknown.thenAcceptAsync(out::add);",
+          "      // BUG: Diagnostic contains: CompletionStage.whenComplete",
+          "      unknown.thenApplyAsync(v -> v).whenComplete((v, e) -> out.add(v));",
+          "      // BUG: Diagnostic contains: CompletionStage.thenAcceptBoth",
+          "      unknown.thenAcceptBoth(f, (a, b) -> out.add(a));",
+          "    }",
+          "  }",
+          "}");
+    }
+
+    @Test
+    void plainAssignmentBySeveralTasksIsNotCalledReadModifyWrite() {
+      // InternalSubchannel:406: the right-hand side mentions the field only inside a task.
+      flagged(
+          "import java.util.*;",
+          "import java.util.concurrent.*;",
+          "class Test {",
+          "  private Runnable task;",
+          "  void run(ExecutorService ex, List<String> items) {",
+          "    for (String s : items) {",
+          "      ex.execute(() -> {",
+          "        // BUG: Diagnostic contains: several tasks assign it, so which write wins is",
+          "        task = later(() -> {",
+          "          // BUG: Diagnostic contains: other threads may not see it",
+          "          task = null;",
+          "        });",
+          "      });",
+          "    }",
+          "  }",
+          "  Runnable later(Runnable r) { return r; }",
+          "}");
+    }
   }
 
   // ================================================================ flags
@@ -1089,6 +1364,39 @@ final class UnsafeSharedMutationInTaskTest {
               "    SafeList<String> out = new SafeList<>();",
               "    // BUG: Diagnostic contains: out is written",
               "    items.parallelStream().forEach(out::add);",
+              "  }",
+              "}")
+          .doTest();
+    }
+
+    @Test
+    void userSerialExecutors() {
+      helper
+          .setArgs("-XepOpt:Fanout:SerialExecutors=com.acme.Actor, com.acme.Mailbox")
+          .addSourceLines(
+              "com/acme/Actor.java",
+              "package com.acme;",
+              "public class Actor implements java.util.concurrent.Executor {",
+              "  @Override public void execute(Runnable r) { r.run(); }",
+              "}")
+          .addSourceLines(
+              "com/acme/Worker.java",
+              "package com.acme;",
+              "public final class Worker extends Actor {}")
+          .addSourceLines(
+              "Test.java",
+              "import com.acme.*;",
+              "import java.util.*;",
+              "import java.util.concurrent.Executor;",
+              "class Test {",
+              "  private final List<String> out = new ArrayList<>();",
+              "  void run(Actor actor, Worker worker, Executor plain, List<String> items) {",
+              "    for (String s : items) {",
+              "      actor.execute(() -> out.add(s));",
+              "      worker.execute(() -> out.add(s));",
+              "      // BUG: Diagnostic contains: Executor.execute",
+              "      plain.execute(() -> out.add(s));",
+              "    }",
               "  }",
               "}")
           .doTest();

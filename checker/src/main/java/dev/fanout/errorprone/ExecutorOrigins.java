@@ -1,0 +1,161 @@
+package dev.fanout.errorprone;
+
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+
+import com.google.errorprone.VisitorState;
+import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.util.ASTHelpers;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.util.TreePath;
+import com.sun.tools.javac.code.Symbol;
+import com.sun.tools.javac.code.Symbol.ClassSymbol;
+import com.sun.tools.javac.code.Symbol.VarSymbol;
+import java.util.List;
+import java.util.function.Predicate;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.Modifier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where an executor expression comes from, when the code in view says so: the variable it names
+ * and the values that variable can hold. Shared by the checks that ask what kind of pool runs a
+ * task ({@link BlockingWaitOnSamePool}: a bounded pool; {@link TaskSinks}: a single thread).
+ */
+final class ExecutorOrigins {
+
+  private static final Matcher<ExpressionTree> SINGLE_THREAD_FACTORY =
+      staticMethod()
+          .onClass("java.util.concurrent.Executors")
+          .namedAnyOf("newSingleThreadExecutor", "newSingleThreadScheduledExecutor");
+
+  private ExecutorOrigins() {}
+
+  /** The expression without parentheses and casts. */
+  static ExpressionTree strip(ExpressionTree expr) {
+    while (true) {
+      expr = ASTHelpers.stripParentheses(expr);
+      if (expr instanceof TypeCastTree) {
+        expr = ((TypeCastTree) expr).getExpression();
+        continue;
+      }
+      return expr;
+    }
+  }
+
+  /**
+   * The variable an executor expression names, if the name alone says which object it is: a local,
+   * a field of {@code this} (implicitly or as {@code this.f}), or a static field. Null for a field
+   * of another object ({@code other.pool}) or any other expression.
+   */
+  static @Nullable Symbol variable(ExpressionTree expr) {
+    expr = strip(expr);
+    Symbol sym = ASTHelpers.getSymbol(expr);
+    if (!(sym instanceof VarSymbol)
+        || sym.getSimpleName().contentEquals("this")
+        || sym.getSimpleName().contentEquals("super")) {
+      return null;
+    }
+    if (expr instanceof IdentifierTree) {
+      return sym;
+    }
+    if (expr instanceof MemberSelectTree && sym.getKind() == ElementKind.FIELD) {
+      Symbol qualifier = ASTHelpers.getSymbol(((MemberSelectTree) expr).getExpression());
+      if (qualifier instanceof ClassSymbol && sym.isStatic()) {
+        return sym; // Owner.POOL
+      }
+      if (qualifier != null && qualifier.getSimpleName().contentEquals("this")) {
+        return sym; // this.pool, Outer.this.pool
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The values the variable can hold, if this file shows them all: a local, or a field that is
+   * final or private (so no other file assigns it); a non-final field must be assigned once. Null
+   * when code out of view may assign it (a parameter, a field other code may set).
+   */
+  static @Nullable List<ExpressionTree> knownValues(Symbol var, VisitorState state) {
+    ElementKind kind = var.getKind();
+    boolean local = kind == ElementKind.LOCAL_VARIABLE || kind == ElementKind.RESOURCE_VARIABLE;
+    boolean isFinal = var.getModifiers().contains(Modifier.FINAL);
+    if (!local
+        && !(kind == ElementKind.FIELD
+            && (isFinal || var.getModifiers().contains(Modifier.PRIVATE)))) {
+      return null;
+    }
+    List<ExpressionTree> values = UnitIndex.of(state).assignedValues(var);
+    if (values == null || values.isEmpty() || (!local && !isFinal && values.size() > 1)) {
+      return null;
+    }
+    return values;
+  }
+
+  /** Whether {@link #knownValues} shows every value of the variable, and each passes the test. */
+  static boolean everyValue(Symbol var, VisitorState state, Predicate<ExpressionTree> test) {
+    List<ExpressionTree> values = knownValues(var, state);
+    if (values == null) {
+      return false;
+    }
+    for (ExpressionTree value : values) {
+      if (!test.test(strip(value))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether the executor expression provably names one single-thread executor: a variable whose
+   * one value is {@code Executors.newSingleThreadExecutor(..)} or {@code
+   * newSingleThreadScheduledExecutor(..)}. A local must be assigned once and created once per call
+   * of its method (not in a loop or lambda there): two such executors run their tasks in parallel.
+   */
+  static boolean singleThread(ExpressionTree executor, VisitorState state) {
+    Symbol var = variable(executor);
+    if (var == null) {
+      return false;
+    }
+    List<ExpressionTree> values = knownValues(var, state);
+    if (values == null
+        || values.size() != 1
+        || !SINGLE_THREAD_FACTORY.matches(strip(values.get(0)), state)) {
+      return false;
+    }
+    if (var.getKind() == ElementKind.FIELD) {
+      return true;
+    }
+    VariableTree decl = UnitIndex.of(state).declaration(var);
+    TreePath declPath =
+        decl == null ? null : TreePath.getPath(state.getPath().getCompilationUnit(), decl);
+    if (declPath == null) {
+      return false;
+    }
+    for (TreePath p = declPath.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf instanceof ForLoopTree
+          || leaf instanceof EnhancedForLoopTree
+          || leaf instanceof WhileLoopTree
+          || leaf instanceof DoWhileLoopTree
+          || leaf instanceof LambdaExpressionTree) {
+        return false;
+      }
+      if (leaf instanceof MethodTree || leaf instanceof ClassTree) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
