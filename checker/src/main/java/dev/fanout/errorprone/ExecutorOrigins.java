@@ -13,6 +13,7 @@ import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
@@ -40,7 +41,25 @@ final class ExecutorOrigins {
           .onClass("java.util.concurrent.Executors")
           .namedAnyOf("newSingleThreadExecutor", "newSingleThreadScheduledExecutor");
 
+  /** Factories whose first argument is the number of threads: single-threaded when it is 1. */
+  private static final Matcher<ExpressionTree> SIZED_FACTORY =
+      staticMethod()
+          .onClass("java.util.concurrent.Executors")
+          .namedAnyOf("newFixedThreadPool", "newScheduledThreadPool");
+
   private ExecutorOrigins() {}
+
+  private static boolean isSingleThreadFactory(ExpressionTree value, VisitorState state) {
+    if (SINGLE_THREAD_FACTORY.matches(value, state)) {
+      return true;
+    }
+    if (!SIZED_FACTORY.matches(value, state)
+        || ((MethodInvocationTree) value).getArguments().isEmpty()) {
+      return false;
+    }
+    Object threads = ASTHelpers.constValue(((MethodInvocationTree) value).getArguments().get(0));
+    return threads instanceof Integer && (Integer) threads == 1;
+  }
 
   /** The expression without parentheses and casts. */
   static ExpressionTree strip(ExpressionTree expr) {
@@ -118,23 +137,45 @@ final class ExecutorOrigins {
   }
 
   /**
-   * Whether the executor expression provably names one single-thread executor: a variable whose
-   * one value is {@code Executors.newSingleThreadExecutor(..)} or {@code
-   * newSingleThreadScheduledExecutor(..)}. A local must be assigned once and created once per call
-   * of its method (not in a loop or lambda there): two such executors run their tasks in parallel.
+   * Whether the executor expression provably names one single-thread executor: a variable with one
+   * creation site in view, {@code Executors.newSingleThreadExecutor(..)}, {@code
+   * newSingleThreadScheduledExecutor(..)}, or {@code newFixedThreadPool(1, ..)} / {@code
+   * newScheduledThreadPool(1, ..)}; other assignments may only be {@code null} (a {@code stop()}
+   * that drops it). Two creation sites mean two executors may run side by side (a reset while the
+   * old one drains): not single. A field need not be private here: an assignment in another file
+   * could only make the check miss a race, never report one that is not there. A local must be
+   * created once per call of its method (not in a loop or lambda there).
    */
   static boolean singleThread(ExpressionTree executor, VisitorState state) {
     Symbol var = variable(executor);
     if (var == null) {
       return false;
     }
-    List<ExpressionTree> values = knownValues(var, state);
-    if (values == null
-        || values.size() != 1
-        || !SINGLE_THREAD_FACTORY.matches(strip(values.get(0)), state)) {
+    ElementKind kind = var.getKind();
+    if (kind != ElementKind.FIELD
+        && kind != ElementKind.LOCAL_VARIABLE
+        && kind != ElementKind.RESOURCE_VARIABLE) {
       return false;
     }
-    if (var.getKind() == ElementKind.FIELD) {
+    List<ExpressionTree> assigned = UnitIndex.of(state).assignedValues(var);
+    if (assigned == null) {
+      return false;
+    }
+    ExpressionTree created = null;
+    for (ExpressionTree value : assigned) {
+      ExpressionTree v = strip(value);
+      if (v.getKind() == Tree.Kind.NULL_LITERAL) {
+        continue;
+      }
+      if (created != null || !isSingleThreadFactory(v, state)) {
+        return false;
+      }
+      created = v;
+    }
+    if (created == null) {
+      return false;
+    }
+    if (kind == ElementKind.FIELD) {
       return true;
     }
     VariableTree decl = UnitIndex.of(state).declaration(var);

@@ -652,6 +652,30 @@ final class UnsafeSharedMutationInTaskTest {
     }
 
     @Test
+    void oneThreadPoolCreatedAtOneSiteAndDroppedOnStop() {
+      // Kafka Connect's MemoryOffsetBackingStore: a protected field set to a pool of one thread in
+      // start() and to null in stop(); every task touches the map on that one thread.
+      silent(
+          "import java.util.*;",
+          "import java.util.concurrent.*;",
+          "class Test {",
+          "  protected Map<String, String> data = new HashMap<>();",
+          "  protected ExecutorService executor;",
+          "  protected ScheduledExecutorService timer;",
+          "  private final List<String> log = new ArrayList<>();",
+          "  public void start() {",
+          "    executor = Executors.newFixedThreadPool(1, r -> new Thread(r));",
+          "    timer = Executors.newScheduledThreadPool(1);",
+          "  }",
+          "  public void stop() { executor.shutdown(); executor = null; timer = null; }",
+          "  public Future<?> set(Map<String, String> values) {",
+          "    timer.schedule(() -> log.add(\"tick\"), 1, TimeUnit.SECONDS);",
+          "    return executor.submit(() -> { data.putAll(values); return null; });",
+          "  }",
+          "}");
+    }
+
+    @Test
     void nonAsyncCallbackOnAFutureOfUnknownOrigin() {
       // Kafka's CommitRequestManager: the callback runs on the thread that completes the
       // future (the owner's), or at once on the caller's; it is not a fork.
@@ -1192,6 +1216,8 @@ final class UnsafeSharedMutationInTaskTest {
           "import java.util.concurrent.*;",
           "class Test {",
           "  private final ExecutorService fixed = Executors.newFixedThreadPool(4);",
+          "  protected ExecutorService two;",
+          "  void start(int n) { two = Executors.newFixedThreadPool(n); }",
           "  private ExecutorService reset = Executors.newSingleThreadExecutor();",
           "  private final List<String> log = new ArrayList<>();",
           "  void reset() { reset = Executors.newSingleThreadExecutor(); }",
@@ -1199,6 +1225,8 @@ final class UnsafeSharedMutationInTaskTest {
           "    for (String s : items) {",
           "      // BUG: Diagnostic contains: ExecutorService.submit",
           "      fixed.submit(() -> log.add(s));",
+          "      // BUG: Diagnostic contains: ExecutorService.submit",
+          "      two.submit(() -> log.add(s));",
           "      // BUG: Diagnostic contains: Executor.execute",
           "      reset.execute(() -> log.add(s));",
           "      // BUG: Diagnostic contains: Executor.execute",
