@@ -6,8 +6,8 @@ import static com.google.errorprone.matchers.Matchers.anyOf;
 import static com.google.errorprone.matchers.method.MethodMatchers.constructor;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
-import static dev.fanout.errorprone.ExecutorOrigins.strip;
 import static dev.fanout.errorprone.ExecutorOrigins.variable;
+import static dev.fanout.errorprone.TaskGroupModel.strip;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;

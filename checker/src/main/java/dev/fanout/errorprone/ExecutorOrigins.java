@@ -1,6 +1,7 @@
 package dev.fanout.errorprone;
 
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+import static dev.fanout.errorprone.TaskGroupModel.strip;
 
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
@@ -16,7 +17,6 @@ import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
-import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
 import com.sun.source.util.TreePath;
@@ -59,18 +59,6 @@ final class ExecutorOrigins {
     }
     Object threads = ASTHelpers.constValue(((MethodInvocationTree) value).getArguments().get(0));
     return threads instanceof Integer && (Integer) threads == 1;
-  }
-
-  /** The expression without parentheses and casts. */
-  static ExpressionTree strip(ExpressionTree expr) {
-    while (true) {
-      expr = ASTHelpers.stripParentheses(expr);
-      if (expr instanceof TypeCastTree) {
-        expr = ((TypeCastTree) expr).getExpression();
-        continue;
-      }
-      return expr;
-    }
   }
 
   /**

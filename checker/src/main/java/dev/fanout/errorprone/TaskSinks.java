@@ -480,7 +480,7 @@ final class TaskSinks {
     if (expr == null || depth > MAX_DEPTH * 2) {
       return false;
     }
-    expr = ExecutorOrigins.strip(expr);
+    expr = TaskGroupModel.strip(expr);
     if (expr instanceof MethodInvocationTree) {
       MethodInvocationTree call = (MethodInvocationTree) expr;
       MethodSymbol sym = ASTHelpers.getSymbol(call);
