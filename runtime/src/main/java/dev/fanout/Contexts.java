@@ -3,6 +3,7 @@ package dev.fanout;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -10,41 +11,46 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-/** The two implementations of {@link Context}: the root, and every derived node. */
+/**
+ * The two implementations of {@link Context}: the root, and every derived node.
+ *
+ * <p>How cancellation travels: a node keeps one list of callbacks, in registration order. A
+ * callback is either a user's action ({@link Context#onCancel}) or the link to a child. Cancelling
+ * a node walks that tree depth first with an explicit stack (never by recursion, so a chain of any
+ * depth is cancelled), marks each node with the same cause object, and runs the actions in the
+ * order a recursive walk would. A deadline belongs to the one node that set it (its owner); its
+ * descendants inherit the instant and are cancelled through the tree when the owner's timer fires.
+ */
 final class Contexts {
   private Contexts() {}
 
   /** Makes a child of {@code parent} whose own deadline is {@code deadline} (null: none). */
   static Node child(Context parent, Instant deadline) {
-    Instant effective = earlier(parent.deadline().orElse(null), deadline);
-    Node child = new Node(effective);
-    if (parent instanceof Node) {
-      Node p = (Node) parent;
-      child.parentRegistration = p.onCancel(() -> child.cancel(p.cause()));
+    Node p = parent instanceof Node ? (Node) parent : null;
+    Instant inherited = p == null ? null : p.deadline;
+    boolean owns = deadline != null && (inherited == null || deadline.isBefore(inherited));
+    Node child =
+        owns ? new Node(deadline, null) : new Node(inherited, p == null ? null : p.deadlineOwner);
+    if (p != null) {
+      child.parentLink = p.link(child); // cancels the child at once if p is cancelled
     }
-    if (effective == null || child.isCancelled()) {
+    if (child.isCancelled() || child.deadline == null) {
       return child;
     }
-    if (!effective.equals(deadline)) {
-      // The parent's deadline is the earlier one: the parent's timer covers it, unless it is
-      // already due and has simply not fired yet.
-      if (!effective.isAfter(Instant.now())) {
-        child.cancel(new DeadlineExceededException(effective));
+    if (owns) {
+      child.armTimer();
+    } else if (!child.deadline.isAfter(Instant.now())) {
+      // The inherited deadline is due and its owner's timer may not have fired yet: fire it now,
+      // at the owner, so that this child takes the owner's cause object like every other
+      // descendant. If the owner's cancellation is still on its way down the tree (another thread
+      // runs it), take its cause now: the child of an overdue context is born cancelled.
+      Node owner = child.deadlineOwner;
+      owner.expire();
+      if (!child.isCancelled()) {
+        child.cancel(owner.cause());
       }
-      return child;
     }
-    child.armTimer(effective);
     return child;
-  }
-
-  private static Instant earlier(Instant a, Instant b) {
-    if (a == null) {
-      return b;
-    }
-    if (b == null) {
-      return a;
-    }
-    return a.isBefore(b) ? a : b;
   }
 
   static Instant deadlineAfter(Duration timeout) {
@@ -60,6 +66,22 @@ final class Contexts {
   }
 
   /**
+   * Nanoseconds from now until {@code at}: at most 0 if it has passed, however long ago, and
+   * {@link Long#MAX_VALUE} if it is more than about 292 years away.
+   */
+  static long nanosUntil(Instant at) {
+    Instant now = Instant.now();
+    if (!at.isAfter(now)) {
+      return 0;
+    }
+    try {
+      return Duration.between(now, at).toNanos();
+    } catch (ArithmeticException tooFar) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /**
    * The cause of a plain cancel or close, like Go's {@code context.Canceled}. It carries no stack
    * trace: filling one in costs about a microsecond, more than the rest of a context's life, and
    * closing a context is the normal, expected end. To record who cancelled and why, cancel with a
@@ -69,6 +91,22 @@ final class Contexts {
     return new Cancelled(message);
   }
 
+  /**
+   * Describes {@code t} for a message: its {@code toString()}, or, if that throws, its class name.
+   * A failure that cannot describe itself must not replace the outcome it belongs to.
+   */
+  static String describe(Throwable t) {
+    if (t == null) {
+      return "null";
+    }
+    try {
+      return String.valueOf(t);
+    } catch (RuntimeException | Error broken) {
+      return t.getClass().getName() + " (its toString() threw " + broken.getClass().getName() + ")";
+    }
+  }
+
+  /** A {@link CancellationException} without a stack trace; prints as its public type. */
   private static final class Cancelled extends CancellationException {
     private static final long serialVersionUID = 1L;
 
@@ -80,11 +118,45 @@ final class Contexts {
     public synchronized Throwable fillInStackTrace() {
       return this;
     }
+
+    @Override
+    public String toString() {
+      return CancellationException.class.getName() + ": " + getMessage();
+    }
   }
 
   /** Deadline timers waiting to fire; for tests. */
   static int timerQueueSize() {
     return Timer.EXECUTOR.getQueue().size();
+  }
+
+  /** Runs an action that was registered with {@code onCancel}; its exception goes to the handler. */
+  private static Throwable runAction(Runnable action, Throwable thrownSoFar) {
+    try {
+      action.run();
+      return thrownSoFar;
+    } catch (Throwable t) {
+      if (thrownSoFar == null) {
+        return t;
+      }
+      if (thrownSoFar != t) {
+        thrownSoFar.addSuppressed(t);
+      }
+      return thrownSoFar;
+    }
+  }
+
+  /** Hands exceptions of cancel actions to the current thread's uncaught-exception handler. */
+  private static void report(Throwable thrown) {
+    if (thrown == null) {
+      return;
+    }
+    Thread self = Thread.currentThread();
+    try {
+      self.getUncaughtExceptionHandler().uncaughtException(self, thrown);
+    } catch (Throwable ignored) {
+      // A handler that throws must not turn a cancel into a failure of the canceller.
+    }
   }
 
   /** The root context. */
@@ -159,37 +231,51 @@ final class Contexts {
     }
   }
 
-  /** A derived context. Guarded by {@code this}: the list of callbacks. */
+  /**
+   * A derived context. Its callback list is guarded by {@code this}; {@code cause} is written once,
+   * under the same lock, and read without it.
+   */
   static final class Node implements CancellableContext {
-    private final Instant deadline;
+    /** The instant this context is cancelled at, its own or inherited; null: none. */
+    final Instant deadline;
+    /** The node whose timer fires {@link #deadline}: this one, an ancestor, or null (none). */
+    final Node deadlineOwner;
+
     private volatile Throwable cause;
-    volatile Registration parentRegistration;
+    /** This node's entry in its parent's list; null for a child of the root, or once detached. */
+    volatile Callback parentLink;
     private volatile ScheduledFuture<?> timer;
 
     // Doubly linked list of callbacks still waiting to run; guarded by this.
     private Callback head;
     private Callback tail;
 
-    Node(Instant deadline) {
+    /** A node with no deadline, or with {@code deadline} owned by {@code owner} (null: itself). */
+    Node(Instant deadline, Node owner) {
       this.deadline = deadline;
+      this.deadlineOwner = deadline == null ? null : owner == null ? this : owner;
     }
 
-    void armTimer(Instant at) {
-      long delayNanos;
-      try {
-        delayNanos = Duration.between(Instant.now(), at).toNanos();
-      } catch (ArithmeticException tooFar) {
-        return; // more than 292 years away: never fires in practice
-      }
-      if (delayNanos <= 0) {
-        cancel(new DeadlineExceededException(at));
+    /** Starts this node's own deadline timer, or cancels at once if the deadline has passed. */
+    void armTimer() {
+      long delay = nanosUntil(deadline);
+      if (delay <= 0) {
+        expire();
         return;
       }
-      timer =
-          Timer.EXECUTOR.schedule(
-              () -> cancel(new DeadlineExceededException(at)), delayNanos, TimeUnit.NANOSECONDS);
+      if (delay == Long.MAX_VALUE) {
+        return; // about 292 years or more away: it never fires while this JVM runs
+      }
+      timer = Timer.EXECUTOR.schedule(this::expire, delay, TimeUnit.NANOSECONDS);
       if (cause != null) {
         timer.cancel(false); // cancelled while we armed it
+      }
+    }
+
+    /** Cancels this node because its own deadline passed (no effect if it is already cancelled). */
+    void expire() {
+      if (cause == null) {
+        cancel(new DeadlineExceededException(deadline));
       }
     }
 
@@ -212,7 +298,7 @@ final class Contexts {
     public void throwIfCancelled() {
       Throwable c = cause;
       if (c != null) {
-        throw new ContextCancelledException("context cancelled: " + c, c);
+        throw new ContextCancelledException("context cancelled: " + describe(c), c);
       }
     }
 
@@ -246,10 +332,27 @@ final class Contexts {
     @Override
     public void cancel(Throwable why) {
       Objects.requireNonNull(why, "cause");
+      Callback first = detach(why);
+      if (first == ALREADY) {
+        return;
+      }
+      Callback link = parentLink;
+      if (link != null) {
+        parentLink = null;
+        link.remove(); // the parent no longer refers to us
+      }
+      report(cascade(this, first, why));
+    }
+
+    /**
+     * Marks this node cancelled with {@code why} and takes its callbacks; returns the first of
+     * them (null: none), or {@link #ALREADY} if it was cancelled before.
+     */
+    private Callback detach(Throwable why) {
       Callback first;
       synchronized (this) {
         if (cause != null) {
-          return;
+          return ALREADY;
         }
         cause = why;
         first = head;
@@ -258,60 +361,97 @@ final class Contexts {
           c.linked = false;
         }
       }
-      Throwable thrown = null;
-      for (Callback c = first; c != null; ) {
-        Callback next = c.next;
-        c.prev = c.next = null;
-        try {
-          c.action.run();
-        } catch (Throwable t) {
-          if (thrown == null) {
-            thrown = t;
-          } else if (thrown != t) {
-            thrown.addSuppressed(t);
-          }
-        }
-        c = next;
-      }
-      Registration fromParent = parentRegistration;
-      if (fromParent != null) {
-        fromParent.remove();
-        parentRegistration = null;
-      }
+      return first;
+    }
+
+    /** What a cancelled node does after its callbacks: let go of its timer. */
+    private void ended() {
       ScheduledFuture<?> t = timer;
       if (t != null) {
         t.cancel(false);
         timer = null;
       }
-      if (thrown != null) {
-        Thread self = Thread.currentThread();
-        try {
-          self.getUncaughtExceptionHandler().uncaughtException(self, thrown);
-        } catch (Throwable ignored) {
-          // A handler that throws must not turn a cancel into a failure of the canceller.
+    }
+
+    /**
+     * Runs the callbacks of {@code root}, just cancelled, and cancels its descendants, depth first
+     * in registration order, without recursion. Returns what the actions threw (null: nothing).
+     */
+    private static Throwable cascade(Node root, Callback first, Throwable why) {
+      Throwable thrown = null;
+      ArrayDeque<Object> stack = null; // pairs: a node, and the callback to resume it at
+      Node node = root;
+      Callback c = first;
+      for (; ; ) {
+        while (c != null) {
+          Callback next = c.next;
+          c.prev = c.next = null;
+          if (c.child == null) {
+            thrown = runAction(c.action, thrown);
+          } else {
+            Callback grandchildren = c.child.detach(why);
+            if (grandchildren != ALREADY) {
+              c.child.parentLink = null; // we detached it from our list already
+              if (stack == null) {
+                stack = new ArrayDeque<>();
+              }
+              stack.push(node);
+              stack.push(next == null ? END : next);
+              node = c.child;
+              c = grandchildren;
+              continue;
+            }
+          }
+          c = next;
         }
+        node.ended();
+        if (stack == null || stack.isEmpty()) {
+          return thrown;
+        }
+        Object resume = stack.pop();
+        node = (Node) stack.pop();
+        c = resume == END ? null : (Callback) resume;
       }
     }
 
     @Override
     public Registration onCancel(Runnable action) {
       Objects.requireNonNull(action, "action");
-      Callback c = new Callback(this, action);
-      synchronized (this) {
-        if (cause == null) {
-          c.linked = true;
-          c.prev = tail;
-          if (tail == null) {
-            head = c;
-          } else {
-            tail.next = c;
-          }
-          tail = c;
-          return c;
-        }
+      Callback c = new Callback(this, action, null);
+      if (append(c)) {
+        return c;
       }
-      action.run();
+      // Already cancelled: run it now, and treat its exception as the cancelling thread would.
+      report(runAction(action, null));
       return c;
+    }
+
+    /**
+     * Links {@code child} so that cancelling this node cancels it; if this node is already
+     * cancelled, cancels the child now with this node's cause. Returns the link, for removal.
+     */
+    Callback link(Node child) {
+      Callback c = new Callback(this, null, child);
+      if (!append(c)) {
+        child.cancel(cause);
+      }
+      return c;
+    }
+
+    /** Appends {@code c} unless this node is cancelled; returns whether it did. */
+    private synchronized boolean append(Callback c) {
+      if (cause != null) {
+        return false;
+      }
+      c.linked = true;
+      c.prev = tail;
+      if (tail == null) {
+        head = c;
+      } else {
+        tail.next = c;
+      }
+      tail = c;
+      return true;
     }
 
     synchronized boolean unlink(Callback c) {
@@ -346,7 +486,7 @@ final class Contexts {
     public String toString() {
       Throwable c = cause;
       StringBuilder s = new StringBuilder("Context[");
-      s.append(c == null ? "live" : "cancelled: " + c);
+      s.append(c == null ? "live" : "cancelled: " + describe(c));
       if (deadline != null) {
         s.append(", deadline=").append(deadline);
       }
@@ -354,17 +494,28 @@ final class Contexts {
     }
   }
 
-  /** One registered action; unlinks itself from its context on remove. */
+  /** What {@link Node#detach} returns for a node that was already cancelled. */
+  private static final Callback ALREADY = new Callback(null, null, null);
+
+  /** Marks, on the cascade's stack, a node whose callbacks have all been taken. */
+  private static final Object END = new Object();
+
+  /**
+   * One entry of a node's callback list: a user's action, or the link to a child ({@link #child}
+   * non-null). Removing it unlinks it from its node.
+   */
   private static final class Callback implements Context.Registration {
     private final Node owner;
     final Runnable action;
+    final Node child;
     Callback prev;
     Callback next;
     boolean linked; // guarded by owner
 
-    Callback(Node owner, Runnable action) {
+    Callback(Node owner, Runnable action, Node child) {
       this.owner = owner;
       this.action = action;
+      this.child = child;
     }
 
     @Override

@@ -32,7 +32,7 @@ public final class TaskFailedException extends RuntimeException {
   }
 
   private static String message(List<Throwable> failures) {
-    String first = String.valueOf(failures.get(0));
+    String first = Contexts.describe(failures.get(0));
     return failures.size() == 1
         ? "task failed: " + first
         : failures.size() + " tasks failed; first: " + first;

@@ -2,24 +2,20 @@ package dev.fanout;
 
 import com.google.errorprone.annotations.MustBeClosed;
 import java.io.InterruptedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.channels.ClosedByInterruptException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Runs tasks concurrently, stops them all when one fails, and reports the failure: Go's {@code
@@ -59,7 +55,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * yet finished at any time. {@link #go} blocks while the limit is reached, so memory stays
  * proportional to the limit however many tasks are submitted. A task that calls {@code go} on its
  * own group while the limit is reached runs the new task itself, on its own thread, and so never
- * deadlocks.
+ * deadlocks; an interrupt the group delivers while that inner task runs still reaches the outer
+ * one.
  *
  * <h2>Failures</h2>
  *
@@ -69,6 +66,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * wrapped. If no task failed but work was skipped or abandoned because the group was cancelled
  * from outside, {@code await} throws {@link ContextCancelledException}, so incomplete results are
  * never mistaken for complete ones.
+ *
+ * <p>Exceptions that are only the fallout of the group's cancellation ({@link InterruptedException}
+ * and the like, thrown after the group was cancelled) are not failures. But a genuine failure
+ * attached to fallout is: when a task's {@code InterruptedException} carries, as a suppressed
+ * exception anywhere in its chain, a failure of its own (typically a nested group's {@code
+ * close()} throwing what its tasks threw), that failure is reported like any other.
  *
  * <h2>Memory visibility</h2>
  *
@@ -90,99 +93,56 @@ import java.util.concurrent.locks.ReentrantLock;
  * its way out may overlap its replacement for a moment). After {@link #close()} returns, no task
  * of the group is running, none will start, and every worker has ended.
  *
- * <h2>Misuse</h2>
+ * <h2>Lifecycle and misuse</h2>
  *
- * {@code go}, {@code tryGo} and {@code setLimit} after {@code await} or {@code close} throw {@link
- * IllegalStateException}, except that tasks may call {@code go} on their own group while another
- * thread waits in {@code await}. {@code await} and {@code close} from a task of the same group
- * throw {@link IllegalStateException} (they would wait for themselves), and so does a second
- * {@code await}. Null tasks throw {@link NullPointerException}. All methods may be called from any
- * thread; {@code setLimit} belongs before the first {@code go} (it is not atomic with a {@code go}
- * racing it from another thread), and a {@code go} from another thread racing {@code close} may
- * briefly start a worker that finds nothing to run.
+ * A group is <em>open</em> until {@code await} has waited for every task (it then has
+ * <em>ended</em>) or {@code close} has run (<em>closed</em>). {@code go}, {@code tryGo} and {@code
+ * setLimit} on a group that has ended or closed throw {@link IllegalStateException}; a {@code go}
+ * that races the end of {@code await} from another thread is either waited for by that {@code
+ * await} (or reported by it as skipped) or refused with that exception, never silently dropped.
+ * Tasks may call {@code go} on their own group while another thread waits in {@code await}.
+ *
+ * <p>An {@code await} that throws {@link InterruptedException} does not end the group: the group
+ * is cancelled, so {@code go} skips its task and {@code tryGo} returns {@code false}, and {@code
+ * await} may be called again, which waits for the tasks and reports how they ended (as a blocking
+ * call may be retried after an interrupt). Once an {@code await} has reported, a further {@code
+ * await} throws {@link IllegalStateException}, and so do {@code await} while another thread is in
+ * it and {@code await} or {@code close} from a task of the same group (they would wait for
+ * themselves). {@code close} from another thread while a thread is in {@code await} cancels the
+ * group and waits; {@code await} still reports the outcome (work cut short by the close is
+ * reported as {@link ContextCancelledException}), and {@code close} throws only what no {@code
+ * await} reported. Null tasks throw {@link NullPointerException}. {@code setLimit} belongs before
+ * the first {@code go}: with tasks in flight it throws {@link IllegalStateException}.
  */
 public final class TaskGroup implements AutoCloseable {
 
+  // The group's lifecycle (guarded by `life`, read without it for fast misuse checks).
+  /** Accepting tasks. */
   private static final int OPEN = 0;
-  private static final int ENDED = 1; // await returned: no more go
+  /** An await waited for every task and reported: nothing more is accepted. */
+  private static final int ENDED = 1;
+  /** close() ran: no task is running and none will start. */
   private static final int CLOSED = 2;
 
-  private static final int UNLIMITED = Integer.MAX_VALUE;
-
-  /** How often an idle worker looks for more work before it parks. */
-  private static final int LINGER_SPINS = 64;
-
-  /** Idle workers spin only while at most this many workers search (themselves included). */
-  private static final int MAX_LINGERING = 2;
-
-  /**
-   * At most this many idle virtual workers park; the others end at once. A new virtual thread
-   * costs about what waking a parked one does, so a large idle crowd buys nothing and costs a
-   * wake-up each when the group ends. (Platform threads are dear to start: all of them park.)
-   */
-  private static final int MAX_PARKED_VIRTUAL = 4;
-
-  /** How long a parked idle worker waits for more work before its thread ends. */
-  private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-  /** How often a submitter at the limit looks for a free slot before it parks. */
-  private static final int ACQUIRE_SPINS = 64;
-
-  private static final ThreadLocal<TaskGroup> CURRENT = new ThreadLocal<>();
-
-  private static final VarHandle IN_FLIGHT;
-  private static final VarHandle WORKERS;
-  private static final VarHandle ALIVE;
-  private static final VarHandle SEARCHING;
-  private static final VarHandle PARKED;
-  private static final VarHandle SEQ;
-
-  static {
-    try {
-      MethodHandles.Lookup l = MethodHandles.lookup();
-      IN_FLIGHT = l.findVarHandle(TaskGroup.class, "inFlight", int.class);
-      WORKERS = l.findVarHandle(TaskGroup.class, "workers", int.class);
-      ALIVE = l.findVarHandle(TaskGroup.class, "alive", int.class);
-      SEARCHING = l.findVarHandle(TaskGroup.class, "searching", int.class);
-      PARKED = l.findVarHandle(TaskGroup.class, "parked", int.class);
-      SEQ = l.findVarHandle(TaskGroup.class, "seq", long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
   private final CancellableContext ctx;
-  private final Spawner spawner;
-  private final boolean parks; // idle workers park; not on a caller's executor (its threads are its own)
+  private final Scheduler scheduler;
   private final boolean collectAll;
-  private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
-  private final Object runningLock = new Object();
-  private Worker running; // doubly linked list of live workers, for interrupts; guarded by runningLock
-  private final ConcurrentLinkedQueue<IdleTicket> idle = new ConcurrentLinkedQueue<>();
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
-  private final List<Failure> failures = new ArrayList<>(); // guarded by itself
+  private final Object life = new Object(); // lifecycle lock; also the condition close waits on
 
-  private volatile int limit;
-  private volatile int inFlight; // accepted, not finished: queued + running
-  private volatile int workers; // workers that will look at the queue again
-  private volatile int alive; // worker threads that have not finished their run()
-  private volatile int searching; // workers between tasks, looking at the queue (not parked)
-  private volatile int parked; // workers in park(); a heuristic bound, not exact
-  private volatile long seq; // submission order
-  private volatile int waiters; // threads blocked on `changed`; written under lock
-  private volatile int phase = OPEN;
-  private volatile boolean incomplete; // work skipped or abandoned because of cancellation
-  private boolean reported; // failures thrown by await or close; guarded by lock
-  private boolean awaiting; // a thread is in await; guarded by lock
+  private volatile int phase = OPEN; // written under `life`
+  private boolean awaiting; // a thread is in await; guarded by life
+  private boolean reported; // an await or close has reported the outcome; guarded by life
+
+  private final List<Failure> failures = new ArrayList<>(); // guarded by itself
+  /** A task ended with cancellation fallout: its work was cut short. */
+  private volatile boolean cutShort;
 
   private TaskGroup(Context parent, Builder b) {
     this.ctx = Objects.requireNonNull(parent, "parent").withCancel();
-    this.limit = b.limit;
     this.collectAll = b.collectAll;
-    this.spawner = b.spawner();
-    this.parks = b.executor == null;
-    ctx.onCancel(this::onCancelled);
+    this.scheduler =
+        new Scheduler(ctx, new Recorder(), b.spawner(), b.executor == null, b.limit);
+    ctx.onCancel(scheduler::cancelled);
   }
 
   /**
@@ -231,28 +191,22 @@ public final class TaskGroup implements AutoCloseable {
   }
 
   /**
-   * Sets how many tasks may be accepted and unfinished at once. By default there is no limit.
+   * Sets how many tasks may be accepted and unfinished at once. By default there is no limit; a
+   * limit of 2<sup>30</sup> or more also means none.
    *
    * @throws IllegalArgumentException if {@code n < 1}
-   * @throws IllegalStateException if tasks are running, or the group was awaited or closed
+   * @throws IllegalStateException if tasks are running, or the group has ended or closed
    */
   public void setLimit(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("limit must be at least 1, was " + n);
     }
     checkOpen("setLimit");
-    lock.lock();
-    try {
-      if (inFlight != 0) {
-        throw new IllegalStateException(
-            "setLimit called while " + inFlight + " tasks are running; set it before go");
-      }
-      limit = n;
-    } finally {
-      lock.unlock();
-    }
-    for (IdleTicket t : idle) {
-      LockSupport.unpark(t.thread); // idle workers beyond the new limit leave
+    if (!scheduler.setLimit(n)) {
+      throw new IllegalStateException(
+          "setLimit called while "
+              + scheduler.inFlight()
+              + " tasks are running; set the limit before the first go");
     }
   }
 
@@ -271,28 +225,40 @@ public final class TaskGroup implements AutoCloseable {
    * cancelled, the task is skipped and the interrupt flag stays set.
    *
    * @throws NullPointerException if {@code task} is null
-   * @throws IllegalStateException if the group was awaited or closed
+   * @throws IllegalStateException if the group has ended or closed, including when this call
+   *     raced the end of {@code await} and lost: the task was not taken
    */
   public void go(Task task) {
     Objects.requireNonNull(task, "task");
     checkOpen("go");
     if (ctx.isCancelled()) {
-      incomplete = true;
+      skip("go");
       return;
     }
-    if (!tryAcquire()) {
-      if (CURRENT.get() == this) {
+    Scheduler.Admission a = scheduler.tryAdmit();
+    if (a == Scheduler.Admission.FULL) {
+      if (scheduler.runsTaskHere()) {
         // A task of this group, at the limit: run the new task here rather than wait for a slot
         // that the waiting tasks themselves may hold.
-        runInline(task, (long) SEQ.getAndAdd(this, 1L));
+        scheduler.runInline(task);
         return;
       }
-      if (!acquire()) {
-        incomplete = true;
-        return;
-      }
+      a = scheduler.admit();
     }
-    submit(task);
+    switch (a) {
+      case ADMITTED:
+        scheduler.start(task);
+        return;
+      case CANCELLED:
+        skip("go");
+        return;
+      case INTERRUPTED:
+        ctx.cancel(new InterruptedException("interrupted in go, waiting for a slot"));
+        skip("go");
+        return;
+      default:
+        throw ended("go");
+    }
   }
 
   /**
@@ -300,16 +266,23 @@ public final class TaskGroup implements AutoCloseable {
    * was started; {@code false} also if the group's context is cancelled.
    *
    * @throws NullPointerException if {@code task} is null
-   * @throws IllegalStateException if the group was awaited or closed
+   * @throws IllegalStateException if the group has ended or closed
    */
   public boolean tryGo(Task task) {
     Objects.requireNonNull(task, "task");
     checkOpen("tryGo");
-    if (ctx.isCancelled() || !tryAcquire()) {
+    if (ctx.isCancelled()) {
       return false;
     }
-    submit(task);
-    return true;
+    switch (scheduler.tryAdmit()) {
+      case ADMITTED:
+        scheduler.start(task);
+        return true;
+      case FULL:
+        return false;
+      default:
+        throw ended("tryGo");
+    }
   }
 
   /**
@@ -321,52 +294,54 @@ public final class TaskGroup implements AutoCloseable {
    * @throws Error the first {@link Error} a task threw, unwrapped, with the other failures
    *     suppressed
    * @throws ContextCancelledException if no task failed but the group was cancelled from outside
-   *     (its parent, a deadline) before all work was done; the cause is the context's cause
+   *     (its parent, a deadline, a {@code close} from another thread) before all work was done;
+   *     the cause is the context's cause
    * @throws InterruptedException if this thread was interrupted before or while waiting; the
-   *     group is then cancelled, and {@link #close()} waits for its tasks
-   * @throws IllegalStateException if called from a task of this group, after await returned or
-   *     close, or while another thread is in await
+   *     group is then cancelled but has not ended: {@code await} may be called again, and {@link
+   *     #close()} waits for its tasks
+   * @throws IllegalStateException if called from a task of this group, after an {@code await}
+   *     reported or after close, or while another thread is in await
    */
   public void await() throws InterruptedException {
-    if (CURRENT.get() == this) {
+    if (scheduler.runsTaskHere()) {
       throw new IllegalStateException("await called from a task of the same group");
     }
-    lock.lock();
-    try {
-      if (phase != OPEN || awaiting) {
-        throw new IllegalStateException(
-            "await called twice, concurrently, or after close on " + this);
+    synchronized (life) {
+      if (phase != OPEN) {
+        throw ended("await");
+      }
+      if (awaiting) {
+        throw new IllegalStateException("await called while another thread is in await on " + this);
       }
       awaiting = true;
-    } finally {
-      lock.unlock();
     }
+    boolean sealed = false;
+    boolean claim = false;
     try {
       if (Thread.interrupted()) {
         throw new InterruptedException("interrupted before await");
       }
-      waitForTasks(true);
+      scheduler.awaitAndSeal();
+      sealed = true;
     } catch (InterruptedException e) {
       ctx.cancel(e);
       throw e;
     } finally {
-      awaiting = false;
+      synchronized (life) {
+        awaiting = false;
+        if (sealed) {
+          if (phase == OPEN) {
+            phase = ENDED;
+          }
+          claim = !reported;
+          reported = true;
+        }
+        life.notifyAll(); // a close may be waiting for us to report first
+      }
     }
     ctx.cancel(Contexts.cancelled("task group finished"));
-    if (claimReport()) {
+    if (claim) {
       throwOutcome(true);
-    }
-  }
-
-  /** True exactly once: for the first of await and close to report the outcome. */
-  private boolean claimReport() {
-    lock.lock();
-    try {
-      boolean first = !reported;
-      reported = true;
-      return first;
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -375,57 +350,57 @@ public final class TaskGroup implements AutoCloseable {
    * being interruptible) for every task to finish and for every worker thread of the group to
    * end, and releases the context from its parent. Idempotent.
    *
-   * <p>If {@code await} was never reached and a task failed, the failure is thrown here, so it is
-   * not lost (in try-with-resources it is suppressed into the exception that ended the block).
+   * <p>If no {@code await} reported the outcome and a task failed, the failure is thrown here, so
+   * it is not lost (in try-with-resources it is suppressed into the exception that ended the
+   * block). If another thread is in {@code await}, {@code close} lets it report first.
    *
-   * @throws TaskFailedException as {@link #await()} does, for failures {@code await} did not
-   *     report
-   * @throws Error the first {@link Error} a task threw, if {@code await} did not report it
+   * @throws TaskFailedException as {@link #await()} does, for failures no {@code await} reported
+   * @throws Error the first {@link Error} a task threw, if no {@code await} reported it
    * @throws IllegalStateException if called from a task of this group
    */
   @Override
   public void close() {
-    if (CURRENT.get() == this) {
+    if (scheduler.runsTaskHere()) {
       throw new IllegalStateException("close called from a task of the same group");
     }
     if (phase == CLOSED) {
       return;
     }
-    ctx.cancel(Contexts.cancelled("task group closed before await"));
+    ctx.cancel(Contexts.cancelled("task group closed"));
+    scheduler.sealWhenQuiet();
+    boolean claim;
     boolean interrupted = false;
-    for (; ; ) {
-      try {
-        waitForTasks(false);
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
+    synchronized (life) {
+      while (awaiting) {
+        try {
+          life.wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
-    }
-    lock.lock();
-    try {
       if (phase == CLOSED) {
-        return;
-      }
-      phase = CLOSED;
-    } finally {
-      lock.unlock();
-      if (interrupted) {
-        Thread.currentThread().interrupt();
+        claim = false; // another close got here first
+      } else {
+        phase = CLOSED;
+        claim = !reported;
+        reported = true;
       }
     }
-    if (claimReport()) {
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (claim) {
       throwOutcome(false);
     }
   }
 
   @Override
   public String toString() {
-    return "TaskGroup[limit="
-        + (limit == UNLIMITED ? "none" : String.valueOf(limit))
-        + ", inFlight="
-        + inFlight
+    int p = phase;
+    return "TaskGroup["
+        + scheduler
         + ", "
-        + (phase == OPEN ? "open" : phase == ENDED ? "awaited" : "closed")
+        + (p == OPEN ? "open" : p == ENDED ? "ended" : "closed")
         + ", context="
         + ctx
         + "]";
@@ -433,360 +408,128 @@ public final class TaskGroup implements AutoCloseable {
 
   /** Worker threads that have not finished; for tests. */
   int aliveWorkers() {
-    return alive;
+    return scheduler.aliveWorkers();
   }
 
   /** Tasks accepted and not finished; for tests. */
   int tasksInFlight() {
-    return inFlight;
+    return scheduler.inFlight();
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Submission
+  // Lifecycle
 
   private void checkOpen(String what) {
-    int p = phase;
-    if (p != OPEN) {
-      throw new IllegalStateException(
-          what + " called after " + (p == ENDED ? "await" : "close") + " on " + this);
-    }
-  }
-
-  private boolean tryAcquire() {
-    for (; ; ) {
-      int n = inFlight;
-      if (n >= limit) {
-        return false;
-      }
-      if (IN_FLIGHT.compareAndSet(this, n, n + 1)) {
-        return true;
-      }
-    }
-  }
-
-  /** Blocks for a slot. False if the group was cancelled or this thread interrupted meanwhile. */
-  private boolean acquire() {
-    // Slots free up within microseconds when tasks are short; parking costs more than that. No
-    // Thread.yield here: on a busy machine it gives the core away for a whole time slice.
-    for (int spin = 0; spin < ACQUIRE_SPINS; spin++) {
-      Thread.onSpinWait();
-      if (tryAcquire()) {
-        return true;
-      }
-      if (ctx.isCancelled()) {
-        return false;
-      }
-    }
-    InterruptedException interrupted = null;
-    lock.lock();
-    try {
-      waiters++;
-      try {
-        while (!tryAcquire()) {
-          if (ctx.isCancelled()) {
-            return false;
-          }
-          changed.await();
-        }
-        return true;
-      } finally {
-        waiters--;
-      }
-    } catch (InterruptedException e) {
-      interrupted = e;
-      return false;
-    } finally {
-      lock.unlock();
-      if (interrupted != null) {
-        // Outside the lock: cancelling runs callbacks, which must not run under it.
-        ctx.cancel(interrupted);
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-
-  private void submit(Task task) {
-    Entry e = new Entry(task, (long) SEQ.getAndAdd(this, 1L));
     if (phase != OPEN) {
-      // Raced with the end of await: it no longer waits for us.
-      release();
-      checkOpen("go");
-    }
-    queue.offer(e);
-    // A searching worker will take the entry, and passes the signal on if more are waiting.
-    if (searching == 0) {
-      signalWork();
+      throw ended(what);
     }
   }
 
-  /** Gets a worker to the queue: wakes a parked one, or starts one if there are too few. */
-  private void signalWork() {
-    for (IdleTicket t; (t = idle.poll()) != null; ) {
-      if (t.take()) { // a ticket its worker withdrew is skipped
-        SEARCHING.getAndAdd(this, 1); // it searches from now on: later submitters need not wake another
-        LockSupport.unpark(t.thread);
-        return;
-      }
-    }
-    int w = workers;
-    if (w < inFlight && w < limit) {
-      spawnWorker();
-    }
+  private IllegalStateException ended(String what) {
+    int p = phase;
+    String when =
+        p == CLOSED ? "after close" : p == ENDED ? "after await" : "as await ended the group";
+    return new IllegalStateException(what + " called " + when + " on " + this);
   }
 
-  /**
-   * Called by a worker that just took an entry and stopped searching. A submitter that saw it
-   * searching did not signal; if entries remain and nobody else searches, someone must. (The
-   * submitter offers, then reads {@code searching}; the worker stops searching, then reads the
-   * queue: one of them sees the other.)
-   */
-  private void foundWork() {
-    if (searching == 0 && queue.peek() != null) {
-      signalWork();
-    }
-  }
-
-  private void spawnWorker() {
-    for (; ; ) {
-      int w = workers;
-      if (w >= inFlight || w >= limit) {
-        return;
-      }
-      if (WORKERS.compareAndSet(this, w, w + 1)) {
-        break;
-      }
-    }
-    ALIVE.getAndAdd(this, 1);
-    SEARCHING.getAndAdd(this, 1); // searching from now on, even before its thread runs
-    boolean[] started = {false};
-    try {
-      Thread submitter = Thread.currentThread();
-      spawner.start(
-          () -> {
-            started[0] = true;
-            work(submitter);
-          });
-    } catch (Throwable t) {
-      if (!started[0]) { // else the worker ran (inline) and did its own accounting
-        WORKERS.getAndAdd(this, -1);
-        ALIVE.getAndAdd(this, -1);
-        SEARCHING.getAndAdd(this, -1);
-      }
-      // Nothing can run the queued tasks if no thread can be had: fail the group.
-      synchronized (failures) {
-        failures.add(new Failure(-1, t));
-      }
-      ctx.cancel(t);
-      for (Entry e; (e = queue.poll()) != null; ) {
-        incomplete = true;
-        release();
-      }
-      signal();
+  /** Skips a task because the context is cancelled; refuses it if the group has ended. */
+  private void skip(String what) {
+    if (!scheduler.skip()) {
+      throw ended(what);
     }
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Workers
+  // Failures
+
+  /** Hears from the scheduler. */
+  private final class Recorder implements Scheduler.Group {
+    @Override
+    public void failed(long seq, Throwable failure) {
+      Throwable cause = ctx.cause();
+      if (cause == null) {
+        add(seq, failure);
+        if (!collectAll) {
+          ctx.cancel(failure);
+        }
+        return;
+      }
+      // Cancelled: fallout of the cancellation is not a failure, but what it carries may be.
+      List<Throwable> genuine = genuine(failure, cause);
+      if (genuine.size() != 1 || genuine.get(0) != failure) {
+        cutShort = true;
+      }
+      for (Throwable g : genuine) {
+        add(seq, g);
+      }
+    }
+
+    @Override
+    public void cannotRun(Throwable why) {
+      add(-1, why);
+      ctx.cancel(why);
+    }
+  }
+
+  private void add(long seq, Throwable t) {
+    synchronized (failures) {
+      failures.add(new Failure(seq, t));
+    }
+  }
+
+  /** How deep a cause chain is followed; a chain is rarely longer than a handful. */
+  private static final int MAX_CHAIN = 32;
 
   /**
-   * A worker's life: run queued tasks, linger, park, leave. {@code submitter} is the thread that
-   * started it: when they are the same, an executor is running the worker inline (a direct
-   * executor, or {@code CallerRunsPolicy}), and the worker must neither park the caller nor touch
-   * the caller's interrupt flag beyond what it delivered itself.
+   * The genuine failures in {@code t}, thrown by a task after its group was cancelled with {@code
+   * cause}: {@code [t]} if it is a failure of its own; nothing if it is only fallout of the
+   * cancellation; otherwise the genuine failures attached (suppressed) anywhere inside the fallout,
+   * in the order they were attached.
    */
-  private void work(Thread submitter) {
-    TaskGroup outer = CURRENT.get();
-    CURRENT.set(this);
-    boolean inline = Thread.currentThread() == submitter;
-    Worker me =
-        new Worker(
-            Thread.currentThread(),
-            !inline ? Worker.OWN_THREAD : outer == this ? Worker.NESTED : Worker.CALLER_THREAD);
-    addRunning(me);
-    boolean searching = true; // counted as searching by whoever started us
-    try {
-      for (; ; ) {
-        // Searching: a submitter that sees a searching worker leaves the entry to it.
-        Entry e = queue.poll();
-        if (e == null && !inline && this.searching <= MAX_LINGERING) {
-          e = linger(); // a few spinning workers catch the next task; more would only contend
-        }
-        SEARCHING.getAndAdd(this, -1);
-        searching = false;
-        if (e == null && !inline && parks && (!me.virtual || parked < MAX_PARKED_VIRTUAL)) {
-          e = park(me); // looks at the queue again, after the decrement: nothing is missed
-        }
-        if (e != null) {
-          foundWork();
-          run(me, e);
-          SEARCHING.getAndAdd(this, 1);
-          searching = true;
-          continue;
-        }
-        WORKERS.getAndAdd(this, -1);
-        // A submitter that offered before our decrement may have seen us and not spawned.
-        if (queue.peek() == null || !rejoin()) {
-          break;
-        }
-        SEARCHING.getAndAdd(this, 1);
-        searching = true;
-      }
-    } finally {
-      if (searching) {
-        SEARCHING.getAndAdd(this, -1); // leaving abruptly: submitters must not count on us
-      }
-      removeRunning(me);
-      if (outer == null) {
-        CURRENT.remove();
-      } else {
-        CURRENT.set(outer);
-      }
-      if ((int) ALIVE.getAndAdd(this, -1) == 1 && waiters > 0) {
-        signal();
-      }
+  static List<Throwable> genuine(Throwable t, Throwable cause) {
+    if (!isFallout(t, cause)) {
+      return List.of(t);
     }
-  }
-
-  /** Spins for a moment looking for work: cheaper than parking when the next task is near. */
-  private Entry linger() {
-    for (int i = 0; i < LINGER_SPINS && !ctx.isCancelled(); i++) {
-      if ((i & 15) == 15) {
-        Thread.yield();
-      } else {
-        Thread.onSpinWait();
-      }
-      Entry e = queue.poll();
-      if (e != null) {
-        return e;
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Parks until a submitter hands this worker work, the group is cancelled, the keep-alive passes,
-   * or the limit was lowered below the number of workers. Returns an entry to run, or null to
-   * leave. The ticket protocol: the worker offers a ticket and then looks at the queue; a
-   * submitter offers its entry and then takes a ticket. Each side writes before it reads, so at
-   * least one sees the other and no entry is stranded.
-   */
-  private Entry park(Worker me) {
-    PARKED.getAndAdd(this, 1);
-    try {
-      return parkCounted(me);
-    } finally {
-      PARKED.getAndAdd(this, -1);
-    }
-  }
-
-  private Entry parkCounted(Worker me) {
-    IdleTicket ticket = new IdleTicket(me.thread);
-    idle.offer(ticket);
-    // A platform thread waits at most the keep-alive, then ends. A parked virtual thread costs
-    // only its small stack, while a timed park costs a timer on every wait: it waits untimed,
-    // until work comes, the limit is lowered below the workers, or the group ends.
-    boolean timed = !me.virtual;
-    long deadline = System.nanoTime() + KEEP_ALIVE_NANOS;
-    for (; ; ) {
-      Entry e = queue.poll();
-      if (e != null) {
-        if (ticket.withdraw()) {
-          idle.remove(ticket); // no stale tickets pile up
-        } else {
-          SEARCHING.getAndAdd(this, -1); // the submitter that took our ticket counted us
-        }
-        return e;
-      }
-      if (ticket.taken()) {
-        // Our submitter's entry went to another worker: park again with a fresh ticket.
-        SEARCHING.getAndAdd(this, -1);
-        ticket = new IdleTicket(me.thread);
-        idle.offer(ticket);
-        deadline = System.nanoTime() + KEEP_ALIVE_NANOS;
+    List<Throwable> found = new ArrayList<>(0);
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    ArrayDeque<Throwable> todo = new ArrayDeque<>();
+    todo.push(t);
+    while (!todo.isEmpty()) {
+      Throwable x = todo.pop();
+      if (!seen.add(x)) {
         continue;
       }
-      long left = timed ? deadline - System.nanoTime() : Long.MAX_VALUE;
-      if (left <= 0 || ctx.isCancelled() || workers > limit) {
-        if (ticket.withdraw()) {
-          idle.remove(ticket);
-          return null;
-        }
-        continue; // a submitter took the ticket just now: look at the queue once more
+      if (x != t && !isFallout(x, cause)) {
+        found.add(x);
+        continue;
       }
-      if (timed) {
-        LockSupport.parkNanos(this, left);
-      } else {
-        LockSupport.park(this);
+      List<Throwable> attached = new ArrayList<>();
+      int depth = 0;
+      for (Throwable y = x; y != null && y != cause && depth < MAX_CHAIN; y = y.getCause()) {
+        attached.addAll(Arrays.asList(y.getSuppressed()));
+        depth++;
+      }
+      for (int i = attached.size() - 1; i >= 0; i--) {
+        todo.push(attached.get(i));
       }
     }
+    return found;
   }
 
-
-  private boolean rejoin() {
-    for (; ; ) {
-      int w = workers;
-      if (w >= limit) {
-        return false;
-      }
-      if (WORKERS.compareAndSet(this, w, w + 1)) {
-        return true;
-      }
-    }
-  }
-
-  private void run(Worker me, Entry e) {
-    me.start();
-    Throwable failure = null;
-    boolean skipped = ctx.isCancelled(); // after start(): a cancel now either sees us or we see it
-    if (!skipped) {
-      try {
-        e.task.run(ctx);
-      } catch (Throwable t) {
-        failure = t;
-      }
-    }
-    me.finish();
-    try {
-      if (failure != null) {
-        fail(e.seq, failure);
-      } else if (skipped) {
-        incomplete = true;
-      }
-    } finally {
-      release(); // even if recording the failure threw: await must not wait for this entry
-    }
-  }
-
-  private void runInline(Task task, long order) {
-    if (ctx.isCancelled()) {
-      incomplete = true;
-      return;
-    }
-    try {
-      task.run(ctx);
-    } catch (Throwable t) {
-      fail(order, t);
-    }
-  }
-
-  private void fail(long order, Throwable t) {
-    if (!(t instanceof Error) && ctx.isCancelled() && isFallout(t, ctx.cause())) {
-      incomplete = true;
-      return;
-    }
-    synchronized (failures) {
-      failures.add(new Failure(order, t));
-    }
-    if (!collectAll) {
-      ctx.cancel(t);
-    }
-  }
-
-  /** Whether {@code t} looks like a consequence of the group's cancellation rather than a bug. */
+  /**
+   * Whether {@code t} is a consequence of the group's cancellation rather than a failure of its
+   * own: the group's cause itself, or an interrupt or cancellation exception anywhere in its cause
+   * chain. An {@link Error} is never fallout, unless it is the cause.
+   */
   static boolean isFallout(Throwable t, Throwable cause) {
+    if (t == cause) {
+      return true;
+    }
+    if (t instanceof Error) {
+      return false;
+    }
     int depth = 0;
-    for (Throwable x = t; x != null && depth < 16; x = x.getCause(), depth++) {
+    for (Throwable x = t; x != null && depth < MAX_CHAIN; x = x.getCause(), depth++) {
       if (x == cause
           || x instanceof InterruptedException
           || x instanceof InterruptedIOException
@@ -798,114 +541,22 @@ public final class TaskGroup implements AutoCloseable {
     return false;
   }
 
-  private void release() {
-    int n = (int) IN_FLIGHT.getAndAdd(this, -1) - 1;
-    if (waiters > 0 && (n == 0 || n == limit - 1)) {
-      signal();
-    }
-  }
-
-  private void signal() {
-    lock.lock();
-    try {
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void addRunning(Worker w) {
-    synchronized (runningLock) {
-      w.next = running;
-      if (running != null) {
-        running.prev = w;
-      }
-      running = w;
-    }
-  }
-
-  private void removeRunning(Worker w) {
-    synchronized (runningLock) {
-      if (w.prev != null) {
-        w.prev.next = w.next;
-      } else {
-        running = w.next;
-      }
-      if (w.next != null) {
-        w.next.prev = w.prev;
-      }
-      w.prev = w.next = null;
-    }
-  }
-
-  private void onCancelled() {
-    // Interrupt outside the lock: workers that wake up leave, and take the lock to do so.
-    List<Worker> live = new ArrayList<>();
-    synchronized (runningLock) {
-      for (Worker w = running; w != null; w = w.next) {
-        live.add(w);
-      }
-    }
-    for (Worker w : live) {
-      w.interruptIfRunning();
-    }
-    // Drain the idle queue as we wake its workers: each then leaves without searching it.
-    for (IdleTicket t; (t = idle.poll()) != null; ) {
-      LockSupport.unpark(t.thread); // parked workers see the cancellation and leave
-    }
-    if (waiters > 0) {
-      signal();
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Ending
-
-  /** Waits until no task is in flight and, when closing, no worker thread is left. */
-  private void waitForTasks(boolean interruptible) throws InterruptedException {
-    lock.lock();
-    try {
-      waiters++;
-      try {
-        for (; ; ) {
-          while (inFlight != 0 || (!interruptible && alive != 0)) {
-            if (interruptible) {
-              changed.await();
-            } else {
-              changed.awaitUninterruptibly();
-            }
-          }
-          if (interruptible && phase == OPEN) {
-            phase = ENDED;
-            if (inFlight != 0) {
-              continue; // a go raced with us and got in; wait for it too
-            }
-          }
-          return;
-        }
-      } finally {
-        waiters--;
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
   private void throwOutcome(boolean fromAwait) {
     List<Failure> all;
     synchronized (failures) {
       all = new ArrayList<>(failures);
     }
     if (all.isEmpty()) {
-      if (fromAwait && incomplete) {
+      if (fromAwait && (cutShort || scheduler.skipped())) {
         Throwable cause = ctx.cause();
         throw new ContextCancelledException(
-            "task group cancelled before all tasks completed: " + cause, cause);
+            "task group cancelled before all its tasks completed: " + Contexts.describe(cause),
+            cause);
       }
       return;
     }
     Throwable primary = null;
-    for (Failure f : all) {
+    for (Failure f : all) { // in the order they were recorded: the first Error in time
       if (f.error instanceof Error) {
         primary = f.error;
         break;
@@ -914,12 +565,12 @@ public final class TaskGroup implements AutoCloseable {
     if (primary == null) {
       primary = collectAll ? null : ctx.cause();
     }
-    List<Throwable> ordered = new ArrayList<>(all.size());
     all.sort(Comparator.comparingLong(f -> f.order));
     Throwable first = primary;
     if (first == null || all.stream().noneMatch(f -> f.error == first)) {
       primary = all.get(0).error;
     }
+    List<Throwable> ordered = new ArrayList<>(all.size());
     ordered.add(primary);
     for (Failure f : all) {
       if (f.error != primary) {
@@ -928,60 +579,14 @@ public final class TaskGroup implements AutoCloseable {
     }
     if (primary instanceof Error) {
       for (int i = 1; i < ordered.size(); i++) {
-        if (ordered.get(i) != primary) {
-          primary.addSuppressed(ordered.get(i));
-        }
+        primary.addSuppressed(ordered.get(i));
       }
       throw (Error) primary;
     }
     throw new TaskFailedException(ordered);
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Parts
-
-  private static final class Entry {
-    final Task task;
-    final long seq;
-
-    Entry(Task task, long seq) {
-      this.task = task;
-      this.seq = seq;
-    }
-  }
-
-  /** A parked worker's offer to take work; taken by one submitter or withdrawn by the worker. */
-  private static final class IdleTicket {
-    private static final VarHandle STATE;
-
-    static {
-      try {
-        STATE = MethodHandles.lookup().findVarHandle(IdleTicket.class, "state", int.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
-
-    final Thread thread;
-    private volatile int state; // 0 waiting, 1 taken, 2 withdrawn
-
-    IdleTicket(Thread thread) {
-      this.thread = thread;
-    }
-
-    boolean take() {
-      return STATE.compareAndSet(this, 0, 1);
-    }
-
-    boolean withdraw() {
-      return STATE.compareAndSet(this, 0, 2);
-    }
-
-    boolean taken() {
-      return state == 1;
-    }
-  }
-
+  /** A recorded failure and the submission number of the task that threw it. */
   private static final class Failure {
     final long order;
     final Throwable error;
@@ -992,91 +597,12 @@ public final class TaskGroup implements AutoCloseable {
     }
   }
 
-  /**
-   * A worker thread, as cancellation sees it. The state machine makes sure an interrupt meant for
-   * one task never leaks into the thread's next task or back to a caller's executor.
-   */
-  private static final class Worker {
-    private static final int IDLE = 0;
-    private static final int RUNNING = 1;
-    private static final int INTERRUPTING = 2;
-    private static final VarHandle STATE;
-
-    static {
-      try {
-        STATE = MethodHandles.lookup().findVarHandle(Worker.class, "state", int.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
-
-    /** A thread of the group's own, or an executor's: the task's interrupt ends with it. */
-    static final int OWN_THREAD = 0;
-    /** The submitting thread, running the worker inline: clear only what the group delivered. */
-    static final int CALLER_THREAD = 1;
-    /** Inline inside a task of the same group: that task's interrupt is ours too; never clear. */
-    static final int NESTED = 2;
-
-    final Thread thread;
-    final boolean virtual;
-    private final int mode;
-    private volatile int state;
-    Worker prev; // guarded by the group's runningLock
-    Worker next;
-
-    Worker(Thread thread, int mode) {
-      this.thread = thread;
-      this.virtual = Threads.isVirtual(thread);
-      this.mode = mode;
-    }
-
-    void start() {
-      state = RUNNING;
-    }
-
-    /**
-     * Ends a task. On a thread the group owns (its own, or a pool's), clears the interrupt flag:
-     * the task is over, and an interrupt meant for it, or one it restored before returning, must
-     * not reach the next task. On a caller's thread, clears only an interrupt the group delivered.
-     */
-    void finish() {
-      boolean delivered = !STATE.compareAndSet(this, RUNNING, IDLE);
-      if (delivered) {
-        while (state == INTERRUPTING) {
-          Thread.onSpinWait();
-        }
-      }
-      boolean clear = mode == OWN_THREAD || (mode == CALLER_THREAD && delivered);
-      if (clear && thread.isInterrupted()) {
-        Thread.interrupted();
-      } else if (mode == NESTED && delivered) {
-        // The enclosing task belongs to the same cancelled group: if the nested task consumed
-        // the interrupt (a caught InterruptedException), the enclosing task must still get it.
-        thread.interrupt();
-      }
-      state = IDLE;
-    }
-
-    void interruptIfRunning() {
-      if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
-        try {
-          thread.interrupt();
-        } finally {
-          state = IDLE + 3; // interrupted; finish() resets it
-        }
-      }
-    }
-  }
-
-  /** How worker threads are started. */
-  @FunctionalInterface
-  private interface Spawner {
-    void start(Runnable worker);
-  }
+  // ---------------------------------------------------------------------------------------------
+  // Options
 
   /** Options for a group: limit, failure mode, threads. */
   public static final class Builder {
-    private int limit = UNLIMITED;
+    private int limit = Scheduler.NO_LIMIT;
     private boolean collectAll;
     private ThreadFactory threadFactory;
     private Executor executor;
@@ -1136,7 +662,7 @@ public final class TaskGroup implements AutoCloseable {
       return new TaskGroup(parent, this);
     }
 
-    Spawner spawner() {
+    Scheduler.Spawner spawner() {
       if (executor != null) {
         Executor ex = executor;
         return ex::execute;
