@@ -19,8 +19,8 @@ class TaskGroupMemoryTest {
   void millionTasksWithLimitEightStayBounded() throws Exception {
     int tasks = 1_000_000;
     int limit = 8;
-    TaskGroupStressTest.CountingFactory threads =
-        new TaskGroupStressTest.CountingFactory(Threads.DEFAULT, false);
+    StressRound.CountingFactory threads =
+        new StressRound.CountingFactory(Threads.DEFAULT, false);
     Runtime rt = Runtime.getRuntime();
     long baseline = usedAfterGc(rt);
     long maxUsed = 0;
