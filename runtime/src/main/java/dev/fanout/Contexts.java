@@ -321,6 +321,8 @@ final class Contexts {
     public void cancel() {
       if (cause == null) {
         cancel(cancelled("context cancelled"));
+      } else {
+        unlinkFromParent(); // cancelled by another thread: it may not have unlinked us yet
       }
     }
 
@@ -333,15 +335,26 @@ final class Contexts {
     public void cancel(Throwable why) {
       Objects.requireNonNull(why, "cause");
       Callback first = detach(why);
+      unlinkFromParent();
       if (first == ALREADY) {
         return;
       }
+      report(cascade(this, first, why));
+    }
+
+    /**
+     * Lets the parent drop its reference to this node. Every cancel does this before it returns,
+     * winner of the race to cancel or not: a cancel or close that lost to another canceller (a
+     * timer, a sibling's failure) must not return while the parent still refers to us. The field
+     * is cleared only after the removal, which is idempotent and holds the parent's lock, so
+     * whoever reads null knows the removal is done.
+     */
+    private void unlinkFromParent() {
       Callback link = parentLink;
       if (link != null) {
+        link.remove();
         parentLink = null;
-        link.remove(); // the parent no longer refers to us
       }
-      report(cascade(this, first, why));
     }
 
     /**

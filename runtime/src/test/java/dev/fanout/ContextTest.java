@@ -297,4 +297,52 @@ class ContextTest {
     }
     return false;
   }
+
+  /**
+   * A close that loses the race to another canceller (the deadline timer, a sibling's failure)
+   * returns only once the context is unlinked from its parent: the stress harness saw a parent
+   * still holding a child for a moment after the child's close returned, because only the winner
+   * of the race unlinked it.
+   */
+  @Test
+  void closeThatLosesTheRaceToAnotherCancellerStillUnlinksFromTheParent() throws Exception {
+    CancellableContext parent = Context.background().withCancel();
+    Contexts.Node node = (Contexts.Node) parent;
+    AtomicReference<CancellableContext> handOff = new AtomicReference<>();
+    Thread rival =
+        new Thread(
+            () -> {
+              for (; ; ) {
+                CancellableContext c = handOff.getAndSet(null);
+                if (c == parent) {
+                  return;
+                } else if (c != null) {
+                  c.cancel(new IllegalStateException("the rival canceller"));
+                }
+              }
+            });
+    rival.start();
+    int seen = 0;
+    int races = 0;
+    try {
+      for (int i = 0; i < 200_000 && seen == 0; i++) {
+        CancellableContext child = parent.withCancel();
+        handOff.set(child);
+        while (handOff.get() != null) {
+          Thread.onSpinWait(); // the rival has it: cancel now, at the same moment
+        }
+        child.close();
+        if (!(child.cause() instanceof CancellationException)) {
+          races++; // the rival won: this close was the loser
+        }
+        seen = node.pendingCallbacks();
+      }
+    } finally {
+      handOff.set(parent);
+      rival.join();
+      parent.close();
+    }
+    assertTrue(races > 0, "the rival never won: the test proved nothing");
+    assertEquals(0, seen, "the parent still held a child whose close had returned");
+  }
 }

@@ -535,16 +535,12 @@ final class StressRound {
     if (threads == Threads.POOL) {
       // A worker's last act is to tell the group it is done, so close may return while the pool
       // thread is still unwinding out of the worker's run(); holding it on is the failure.
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (poolWorkersRunning.get() != 0 && System.nanoTime() < until) {
-        Thread.sleep(1);
-      }
-      expect(poolWorkersRunning.get() == 0,
-          "a worker still held a pool thread 5 s after close: " + poolWorkersRunning.get());
+      int held = eventuallyZero(poolWorkersRunning::get);
+      expect(held == 0, "a worker still held a pool thread 5 s after close: " + held);
     }
-    // No callback or timer is left on the long-lived root.
-    expect(((Contexts.Node) root).pendingCallbacks() == 0,
-        "the root still holds " + ((Contexts.Node) root).pendingCallbacks() + " callbacks");
+    // No callback or timer is left on the long-lived root, the moment the parent's close returns.
+    int callbacks = ((Contexts.Node) root).pendingCallbacks();
+    expect(callbacks == 0, "the root still holds " + callbacks + " callbacks");
     expect(Contexts.timerQueueSize() <= timersBefore,
         "deadline timers left: " + Contexts.timerQueueSize() + ", before the round " + timersBefore);
 
@@ -597,6 +593,17 @@ final class StressRound {
       violations.add("unexpected outcome: " + describe(out));
     }
     tasksRun = completed.get();
+  }
+
+  /** Waits up to 5 s for {@code count} to read zero; returns its last reading. */
+  private static int eventuallyZero(java.util.function.IntSupplier count)
+      throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    int n;
+    while ((n = count.getAsInt()) != 0 && System.nanoTime() < until) {
+      Thread.sleep(1);
+    }
+    return n;
   }
 
   private void expect(boolean ok, String what) {
