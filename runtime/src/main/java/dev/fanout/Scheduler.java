@@ -507,7 +507,11 @@ final class Scheduler {
         }
         SEARCHING.getAndAdd(this, -1);
         searchingNow = false;
-        if (e == null && !inline && parks && (!me.virtual || parked < MAX_PARKED_VIRTUAL)) {
+        if (e == null
+            && !inline
+            && parks
+            && (!me.virtual || parked < MAX_PARKED_VIRTUAL)
+            && !ctx.isCancelled()) { // a cancelled group gets no more work: leave at once
           e = park(me); // looks at the queue again, after the decrement: nothing is missed
         }
         if (e != null) {

@@ -490,6 +490,9 @@ public final class TaskGroup implements AutoCloseable {
     if (!isFallout(t, cause)) {
       return List.of(t);
     }
+    if (!carriesSuppressed(t, cause)) {
+      return List.of(); // plain fallout, the common case: every cancelled task lands here
+    }
     List<Throwable> found = new ArrayList<>(0);
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     ArrayDeque<Throwable> todo = new ArrayDeque<>();
@@ -514,6 +517,18 @@ public final class TaskGroup implements AutoCloseable {
       }
     }
     return found;
+  }
+
+  /** Whether anything is attached (suppressed) along {@code t}'s cause chain, up to {@code cause}. */
+  private static boolean carriesSuppressed(Throwable t, Throwable cause) {
+    int depth = 0;
+    for (Throwable y = t; y != null && y != cause && depth < MAX_CHAIN; y = y.getCause()) {
+      if (y.getSuppressed().length != 0) {
+        return true;
+      }
+      depth++;
+    }
+    return false;
   }
 
   /**
