@@ -59,4 +59,21 @@ fanout_select_jdk() {
   export JAVA_HOME
 }
 
+fanout_find_jdk() {
+  # Prints the home of an installed JDK whose feature version is $1 (FANOUT_JDK$1, if set, first),
+  # or nothing and returns 1. Used by scripts that need one exact JDK (.ci/run, runtime/stress).
+  eval "want=\${FANOUT_JDK$1-}"
+  set +f
+  for home in $want /usr/lib/jvm/* /opt/java/* /opt/jdk* /usr/local/lib/jvm/* \
+      "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/* \
+      /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+    [ -x "$home/bin/javac" ] || continue
+    if [ "$(fanout_java_major "$home/bin/java")" = "$1" ]; then
+      echo "$home"
+      return 0
+    fi
+  done
+  return 1
+}
+
 fanout_select_jdk

@@ -95,7 +95,9 @@ public sealed interface Context permits Contexts.Background, CancellableContext 
    * context.AfterFunc}. If the context is already cancelled, {@code action} runs now, on the
    * calling thread; otherwise it runs on the thread that cancels, before {@code cancel} returns,
    * in registration order. Keep actions short and non-blocking. An exception thrown by an action
-   * does not stop the others; it is passed to the cancelling thread's uncaught exception handler.
+   * does not stop the others; it is passed to the uncaught exception handler of the thread that
+   * ran it (the canceller, or this method's caller if the context was already cancelled) and is
+   * never thrown from {@code cancel} or from this method.
    *
    * <p>The returned registration removes the action: after {@link Registration#remove()} the
    * context no longer refers to it. For {@link #background()} the action never runs.

@@ -32,6 +32,18 @@ class TaskGroupStressTest {
 
   @Test
   void randomRoundsKeepEveryPromise() throws Exception {
+    // Each round has its own hang watchdog; this one catches a hang outside any round (the
+    // harness's own setup, a pool that will not shut down) with the same thread dump.
+    Duration whole = Duration.ofSeconds(SECONDS).plus(HANG).plus(HANG);
+    Throwable thrown = Watchdog.run(whole, "the stress run", this::randomRounds);
+    if (thrown instanceof Error) {
+      throw (Error) thrown; // a violation (AssertionFailedError) or a genuine Error
+    } else if (thrown != null) {
+      throw (Exception) thrown; // randomRounds declares only Exception
+    }
+  }
+
+  private void randomRounds() throws Exception {
     long seed = Long.getLong("fanout.seed", System.nanoTime());
     Random seeds = new Random(seed);
     CancellableContext root = Context.background().withCancel(); // long-lived: must stay empty
