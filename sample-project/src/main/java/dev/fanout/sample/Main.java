@@ -103,7 +103,28 @@ public final class Main {
       code = 1;
     }
     out.printf(Locale.ROOT, "took %d ms%n", (System.nanoTime() - start) / 1_000_000);
+    if (code != 0) {
+      out.println(whyExit1(fail, hang, timeout));
+    }
     return code;
+  }
+
+  /**
+   * Says why the process exits 1: with --fail or --hang the run fails on purpose, and a script
+   * (or a reader of the README's demo) should not take that for a broken build.
+   */
+  static String whyExit1(String fail, String hang, Duration timeout) {
+    String why;
+    if (fail != null) {
+      why = "--fail " + fail + " made that specialist fail on purpose, so the supervisor has no answer"
+          + " and cancelled the others";
+    } else if (hang != null && timeout != null) {
+      why = "--hang " + hang + " made that specialist never answer, and the --timeout deadline ended the query";
+    } else {
+      why = "the query did not complete";
+    }
+    return "exit status 1: " + why + " (that is what the demo shows; without --fail and --hang every"
+        + " specialist answers and the exit status is 0)";
   }
 
   private static void printJournal(PrintStream out, Journal journal) {

@@ -58,13 +58,4 @@ public final class SimulatedSpecialist implements Specialist {
       throw e;
     }
   }
-
-  /** A specialist's own failure. */
-  public static final class SpecialistException extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    public SpecialistException(String message) {
-      super(message);
-    }
-  }
 }

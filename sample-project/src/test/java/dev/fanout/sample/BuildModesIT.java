@@ -146,15 +146,20 @@ class BuildModesIT {
   @Test
   @Order(3)
   void reviewCommentConverterReadsTheCheckRun() throws Exception {
-    // tools/ErrorProneFindings.java (docs/ci.md) on the check run's log: one review comment per finding.
+    // The checker jar's converter (docs/ci.md), run as docs/ci.md runs it, on the check run's log:
+    // one review comment per finding.
     Path log = logs.resolve("check.log");
     assertTrue(Files.exists(log), "run the check mode first");
+    String version = System.getProperty("fanout.version", "");
+    assertFalse(version.isBlank() || version.startsWith("${"), "fanout.version not set by the POM: " + version);
+    Path jar = root.resolve("checker/target/fanout-checker-" + version + ".jar");
+    assertTrue(Files.exists(jar), "the reactor has not packaged the checker: " + jar);
     Path out = logs.resolve("check.rdjsonl");
     Process p =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                sample.resolve("tools/ErrorProneFindings.java").toString(),
-                "--format", "rdjsonl", "--base", pitfalls.toString(), log.toString())
+                "-jar", jar.toString(),
+                "rdjsonl", "--base", pitfalls.toString(), log.toString())
             .redirectErrorStream(true)
             .redirectOutput(out.toFile())
             .start();
