@@ -570,7 +570,8 @@ public class Corpus {
 
   record Finding(String lib, String check, String file, int line, boolean fix, String message) {}
 
-  record Crash(String lib, String pass, String check, String file, String line) {}
+  /** One unhandled exception in a check: where EP reported it, its first line and its stack. */
+  record Crash(String lib, String pass, String check, String file, String line, String stack) {}
 
   final List<Lib> libs = new ArrayList<>();
   final List<Finding> findings = Collections.synchronizedList(new ArrayList<>());
@@ -811,14 +812,26 @@ public class Corpus {
       Matcher d = DIAG.matcher(lines[i]);
       String where = d.matches() ? lines[i].substring(0, lines[i].indexOf(": error")) : "-";
       String check = "?", first = "";
-      for (int j = i + 1; j < Math.min(lines.length, i + 40); j++) {
+      StringBuilder stack = new StringBuilder();
+      for (int j = i + 1; j < lines.length; j++) {
+        if (DIAG.matcher(lines[j]).matches()) break;
         Matcher m = CRASH_CHECK.matcher(lines[j]);
         if (m.find() && check.equals("?")) check = m.group(1);
-        if (first.isEmpty() && lines[j].strip().matches("^[\\w.$]+(Exception|Error)\\b.*")) first = lines[j].strip();
-        if (DIAG.matcher(lines[j]).matches()) break;
+        String t = lines[j].strip();
+        boolean head = first.isEmpty() && t.matches("^[\\w.$]+(Exception|Error)\\b.*");
+        if (head) first = t;
+        // The stack: the exception line and every frame and cause after it, as EP printed them.
+        if (!first.isEmpty() && (head || t.startsWith("at ") || t.startsWith("Caused by:") || t.startsWith("..."))) {
+          stack.append("    ").append(t).append('\n');
+        }
       }
       lib.crashes.merge(check, 1, Integer::sum);
-      crashes.add(new Crash(lib.a, pass, check, where, first));
+      crashes.add(new Crash(lib.a, pass, check, where, first, stack.toString()));
+      if (ours.contains(check)) {
+        // The top of the stack here; all of it in crash-stacks.txt.
+        String top = stack.toString().lines().limit(12).collect(Collectors.joining("\n"));
+        progress("CRASH in " + check + " at " + where + ":\n" + top);
+      }
     }
   }
 
@@ -920,6 +933,11 @@ public class Corpus {
     StringBuilder c = new StringBuilder("library\tpass\tcheck\tat\texception\n");
     for (Crash x : copy(crashes)) c.append(String.join("\t", x.lib, x.pass, x.check, x.file, x.line)).append('\n');
     Files.writeString(out.resolve("crashes.tsv"), c);
+    StringBuilder st = new StringBuilder();
+    for (Crash x : copy(crashes)) {
+      st.append(x.lib).append(" pass ").append(x.pass).append(": ").append(x.check).append(" at ").append(x.file).append('\n').append(x.stack).append('\n');
+    }
+    Files.writeString(out.resolve("crash-stacks.txt"), st);
     Files.writeString(out.resolve("excluded.tsv"), "library\tfile\tfirst javac error\n" + String.join("\n", copy(excluded)) + "\n");
     Files.writeString(out.resolve("fix-errors.tsv"), "library\tfile\tline\terror\n" + String.join("\n", copy(fixErrors)) + "\n");
     Files.writeString(out.resolve("summary.md"), markdown(done, findings));

@@ -189,11 +189,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    try {
-      return match(tree, state);
-    } catch (RuntimeException | LinkageError e) {
-      return Description.NO_MATCH; // never break the user's build over a tree shape we missed
-    }
+    return match(tree, state);
   }
 
   private Description match(MethodInvocationTree tree, VisitorState state) {

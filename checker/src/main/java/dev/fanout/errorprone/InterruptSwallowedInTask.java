@@ -83,17 +83,12 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
 
   @Override
   public Description matchTry(TryTree tree, VisitorState state) {
-    try {
-      Optional<TaskScope> task = enclosingTask(state.getPath(), state);
-      if (task.isEmpty()) {
-        return Description.NO_MATCH;
-      }
-      for (Description d : check(tree, task.get(), state)) {
-        state.reportMatch(d);
-      }
-    } catch (RuntimeException | LinkageError unexpected) {
-      // An unexpected tree shape or an Error Prone whose API differs: never break the build.
+    Optional<TaskScope> task = enclosingTask(state.getPath(), state);
+    if (task.isEmpty()) {
       return Description.NO_MATCH;
+    }
+    for (Description d : check(tree, task.get(), state)) {
+      state.reportMatch(d);
     }
     return Description.NO_MATCH;
   }

@@ -62,15 +62,7 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    List<Description> found;
-    try {
-      found = check(tree, state);
-    } catch (RuntimeException | LinkageError unexpected) {
-      // An unexpected tree shape, a symbol javac could not complete, or an Error Prone whose API
-      // differs from the one this check was built against: never break the build.
-      return Description.NO_MATCH;
-    }
-    for (Description d : found) {
+    for (Description d : check(tree, state)) {
       state.reportMatch(d);
     }
     return Description.NO_MATCH;

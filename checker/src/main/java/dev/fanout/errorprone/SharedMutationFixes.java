@@ -58,23 +58,19 @@ final class SharedMutationFixes {
       boolean value,
       VisitorState state) {
     List<SuggestedFix> fixes = new ArrayList<>();
-    try {
-      if (value) {
-        SuggestedFix wrapValues = wrapFactory(valueFactory, write, state);
-        if (wrapValues != null) {
-          fixes.add(wrapValues);
-        }
-      } else if (collection) {
-        fixes.addAll(declarationFixes(var, state));
+    if (value) {
+      SuggestedFix wrapValues = wrapFactory(valueFactory, write, state);
+      if (wrapValues != null) {
+        fixes.add(wrapValues);
       }
-      SuggestedFix sync =
-          synchronizedFix(
-              write, writePath, lockFor(var, ref, writePath, collection || value, state), state);
-      if (sync != null) {
-        fixes.add(sync);
-      }
-    } catch (RuntimeException e) {
-      // a fix we can't build is a fix we don't offer
+    } else if (collection) {
+      fixes.addAll(declarationFixes(var, state));
+    }
+    SuggestedFix sync =
+        synchronizedFix(
+            write, writePath, lockFor(var, ref, writePath, collection || value, state), state);
+    if (sync != null) {
+      fixes.add(sync);
     }
     return fixes;
   }

@@ -93,18 +93,13 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
 
   @Override
   public Description matchTry(TryTree tree, VisitorState state) {
-    try {
-      for (Tree resource : tree.getResources()) {
-        if (resource instanceof VariableTree) {
-          Description d = check(tree, (VariableTree) resource, state);
-          if (d != Description.NO_MATCH) {
-            state.reportMatch(d);
-          }
+    for (Tree resource : tree.getResources()) {
+      if (resource instanceof VariableTree variable) {
+        Description d = check(tree, variable, state);
+        if (d != Description.NO_MATCH) {
+          state.reportMatch(d);
         }
       }
-    } catch (RuntimeException | LinkageError unexpected) {
-      // An unexpected tree shape or an Error Prone whose API differs: never break the build.
-      return Description.NO_MATCH;
     }
     return Description.NO_MATCH;
   }

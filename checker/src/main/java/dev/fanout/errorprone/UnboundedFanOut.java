@@ -209,12 +209,7 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    try {
-      return check(tree, state);
-    } catch (RuntimeException | LinkageError unexpected) {
-      // An unexpected tree shape or an Error Prone whose API differs: never break the build.
-      return Description.NO_MATCH;
-    }
+    return check(tree, state);
   }
 
   private Description check(MethodInvocationTree call, VisitorState state) {

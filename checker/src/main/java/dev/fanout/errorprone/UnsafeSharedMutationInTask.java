@@ -154,64 +154,39 @@ public final class UnsafeSharedMutationInTask extends BugChecker
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    try {
-      return matchCall(tree, state);
-    } catch (RuntimeException e) {
-      return Description.NO_MATCH; // never break the user's build over a tree shape we missed
-    }
+    return matchCall(tree, state);
   }
 
   @Override
   public Description matchMemberReference(MemberReferenceTree tree, VisitorState state) {
-    try {
-      return matchReference(tree, state);
-    } catch (RuntimeException e) {
-      return Description.NO_MATCH;
-    }
+    return matchReference(tree, state);
   }
 
   @Override
   public Description matchUnary(UnaryTree tree, VisitorState state) {
-    try {
-      switch (tree.getKind()) {
-        case PREFIX_INCREMENT:
-        case PREFIX_DECREMENT:
-        case POSTFIX_INCREMENT:
-        case POSTFIX_DECREMENT:
-          return matchLvalue(tree, tree.getExpression(), Kind.COUNTER, state);
-        default:
-          return Description.NO_MATCH;
-      }
-    } catch (RuntimeException e) {
-      return Description.NO_MATCH;
-    }
+    return switch (tree.getKind()) {
+      case PREFIX_INCREMENT, PREFIX_DECREMENT, POSTFIX_INCREMENT, POSTFIX_DECREMENT ->
+          matchLvalue(tree, tree.getExpression(), Kind.COUNTER, state);
+      default -> Description.NO_MATCH;
+    };
   }
 
   @Override
   public Description matchCompoundAssignment(CompoundAssignmentTree tree, VisitorState state) {
-    try {
-      return matchLvalue(tree, tree.getVariable(), Kind.COUNTER, state);
-    } catch (RuntimeException e) {
-      return Description.NO_MATCH;
-    }
+    return matchLvalue(tree, tree.getVariable(), Kind.COUNTER, state);
   }
 
   @Override
   public Description matchAssignment(AssignmentTree tree, VisitorState state) {
-    try {
-      // count = count + 1 is a read-modify-write, like count++.
-      ExpressionTree lhs = ASTHelpers.stripParentheses(tree.getVariable());
-      Symbol assigned =
-          ASTHelpers.getSymbol(
-              lhs instanceof ArrayAccessTree ? ((ArrayAccessTree) lhs).getExpression() : lhs);
-      Kind kind =
-          assigned != null && readsDirectly(tree.getExpression(), assigned)
-              ? Kind.COUNTER
-              : Kind.ASSIGN;
-      return matchLvalue(tree, tree.getVariable(), kind, state);
-    } catch (RuntimeException e) {
-      return Description.NO_MATCH;
-    }
+    // count = count + 1 is a read-modify-write, like count++.
+    ExpressionTree lhs = ASTHelpers.stripParentheses(tree.getVariable());
+    Symbol assigned =
+        ASTHelpers.getSymbol(lhs instanceof ArrayAccessTree cell ? cell.getExpression() : lhs);
+    Kind kind =
+        assigned != null && readsDirectly(tree.getExpression(), assigned)
+            ? Kind.COUNTER
+            : Kind.ASSIGN;
+    return matchLvalue(tree, tree.getVariable(), kind, state);
   }
 
   // ---------------------------------------------------------------- the writes
