@@ -184,7 +184,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
    */
   @Inject
   public BlockingWaitOnSamePool(ErrorProneFlags flags) {
-    this.sinks = new TaskSinks(flags.getListOrEmpty(UnsafeSharedMutationInTask.TASK_SINKS_FLAG));
+    this.sinks = new TaskSinks(FanoutFlags.from(flags));
   }
 
   @Override

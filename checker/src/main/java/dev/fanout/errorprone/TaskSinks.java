@@ -1,5 +1,6 @@
 package dev.fanout.errorprone;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
@@ -157,47 +158,19 @@ final class TaskSinks {
           "java.util.concurrent.ForkJoinTask",
           "java.util.concurrent.ForkJoinPool");
 
-  /** A user sink: a class (or supertype of the receiver) and a method name. */
-  private static final class UserSink {
-    final String owner;
-    final String method;
-
-    UserSink(String owner, String method) {
-      this.owner = owner;
-      this.method = method;
-    }
-  }
-
-  private final ImmutableSet<UserSink> userSinks;
+  private final ImmutableList<FanoutFlags.Sink> userSinks;
 
   /** The built-in serial executor types and the user's. */
   private final ImmutableSet<String> serialTypes;
 
-  TaskSinks(Iterable<String> userSinkSpecs) {
-    this(userSinkSpecs, ImmutableSet.of());
-  }
-
-  /**
-   * {@code userSinkSpecs}: {@code -XepOpt:Fanout:TaskSinks} ({@code class#method}); {@code
-   * userSerialTypes}: {@code -XepOpt:Fanout:SerialExecutors} (class names).
-   */
-  TaskSinks(Iterable<String> userSinkSpecs, Iterable<String> userSerialTypes) {
-    ImmutableSet.Builder<String> serial = ImmutableSet.<String>builder().addAll(SERIAL_EXECUTORS);
-    for (String type : userSerialTypes) {
-      if (!type.trim().isEmpty()) {
-        serial.add(type.trim());
-      }
-    }
-    this.serialTypes = serial.build();
-    ImmutableSet.Builder<UserSink> sinks = ImmutableSet.builder();
-    for (String spec : userSinkSpecs) {
-      String s = spec.trim();
-      int hash = s.indexOf('#');
-      if (hash > 0 && hash < s.length() - 1) {
-        sinks.add(new UserSink(s.substring(0, hash), s.substring(hash + 1)));
-      }
-    }
-    this.userSinks = sinks.build();
+  /** With the user's sinks and serial executor types ({@link FanoutFlags}). */
+  TaskSinks(FanoutFlags flags) {
+    this.serialTypes =
+        ImmutableSet.<String>builder()
+            .addAll(SERIAL_EXECUTORS)
+            .addAll(flags.serialExecutors())
+            .build();
+    this.userSinks = flags.taskSinks();
   }
 
   /**
@@ -400,9 +373,9 @@ final class TaskSinks {
         && parallelism(ASTHelpers.getReceiver(call), callPath, state, 0) == Parallelism.PARALLEL) {
       return new SinkUse(callPath, true, "a parallel stream's " + name);
     }
-    for (UserSink user : userSinks) {
-      if (user.method.equals(name) && isSubtype(owner, user.owner, state)) {
-        return new SinkUse(callPath, false, user.owner + "#" + user.method);
+    for (FanoutFlags.Sink user : userSinks) {
+      if (user.method().equals(name) && isSubtype(owner, user.owner(), state)) {
+        return new SinkUse(callPath, false, user.owner() + "#" + user.method());
       }
     }
     return null;

@@ -136,14 +136,9 @@ final class ThreadSafety {
 
   private final ImmutableSet<String> userSafeTypes;
 
-  ThreadSafety(Iterable<String> userSafeTypes) {
-    ImmutableSet.Builder<String> b = ImmutableSet.builder();
-    for (String t : userSafeTypes) {
-      if (!t.trim().isEmpty()) {
-        b.add(t.trim());
-      }
-    }
-    this.userSafeTypes = b.build();
+  /** With the user's thread-safe types ({@link FanoutFlags}). */
+  ThreadSafety(FanoutFlags flags) {
+    this.userSafeTypes = ImmutableSet.copyOf(flags.threadSafeTypes());
   }
 
   /** Whether the call is a mutator by name and is declared on a type we judge. */

@@ -81,12 +81,6 @@ import javax.lang.model.element.Modifier;
     link = FanoutApi.DOCS + "UnboundedFanOut.md")
 public final class UnboundedFanOut extends BugChecker implements MethodInvocationTreeMatcher {
 
-  /** {@code -XepOpt:UnboundedFanOut:Limit=N}: the limit the fix sets, and the "small" bound. */
-  public static final String LIMIT_FLAG = "UnboundedFanOut:Limit";
-
-  /** A sensible concurrency for calls to one downstream service. */
-  public static final int DEFAULT_LIMIT = 16;
-
   private static final long UNKNOWN = -1;
   private static final int MAX_DEPTH = 4;
 
@@ -176,27 +170,9 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
 
   @Inject
   public UnboundedFanOut(ErrorProneFlags flags) {
-    this.limit = parseLimit(flags.get(LIMIT_FLAG));
+    this.limit = FanoutFlags.from(flags).limit();
   }
 
-  /** The flag's value: a positive int; anything else stops the compilation with this message. */
-  static int parseLimit(Optional<String> value) {
-    if (value.isEmpty()) {
-      return DEFAULT_LIMIT;
-    }
-    String text = value.get().trim();
-    int n;
-    try {
-      n = Integer.parseInt(text);
-    } catch (NumberFormatException e) {
-      n = 0;
-    }
-    if (n < 1) {
-      throw new IllegalArgumentException(
-          "-XepOpt:" + LIMIT_FLAG + " must be a positive integer, was \"" + value.get() + "\"");
-    }
-    return n;
-  }
 
   /** What forks the tasks: a group with no limit, or a thread-per-task executor. */
   private enum Kind {

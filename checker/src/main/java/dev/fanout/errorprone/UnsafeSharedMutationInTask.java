@@ -81,18 +81,6 @@ public final class UnsafeSharedMutationInTask extends BugChecker
         CompoundAssignmentTreeMatcher,
         AssignmentTreeMatcher {
 
-  /** {@code -XepOpt:Fanout:TaskSinks=com.acme.Pool#submit,...}: more calls that run tasks. */
-  public static final String TASK_SINKS_FLAG = "Fanout:TaskSinks";
-
-  /**
-   * {@code -XepOpt:Fanout:SerialExecutors=com.acme.Actor,...}: more executor types that run their
-   * tasks one at a time on one thread (matched on the receiver's static type and its subtypes).
-   */
-  public static final String SERIAL_EXECUTORS_FLAG = "Fanout:SerialExecutors";
-
-  /** {@code -XepOpt:Fanout:ThreadSafeTypes=com.acme.SafeList,...}: more thread-safe types. */
-  public static final String THREAD_SAFE_TYPES_FLAG = "Fanout:ThreadSafeTypes";
-
   private final TaskSinks sinks;
   private final ThreadSafety safety;
 
@@ -107,10 +95,9 @@ public final class UnsafeSharedMutationInTask extends BugChecker
 
   @Inject
   public UnsafeSharedMutationInTask(ErrorProneFlags flags) {
-    this.sinks =
-        new TaskSinks(
-            flags.getListOrEmpty(TASK_SINKS_FLAG), flags.getListOrEmpty(SERIAL_EXECUTORS_FLAG));
-    this.safety = new ThreadSafety(flags.getListOrEmpty(THREAD_SAFE_TYPES_FLAG));
+    FanoutFlags options = FanoutFlags.from(flags);
+    this.sinks = new TaskSinks(options);
+    this.safety = new ThreadSafety(options);
   }
 
   /** What kind of write, which decides what counts as a race. */

@@ -1057,16 +1057,16 @@ final class UnboundedFanOutTest {
 
   @Test
   void limitFlag() {
-    assertEquals(UnboundedFanOut.DEFAULT_LIMIT, limitOf(ErrorProneFlags.empty()));
+    assertEquals(FanoutFlags.DEFAULT_LIMIT, limitOf(ErrorProneFlags.empty()));
     assertEquals(
-        5, limitOf(ErrorProneFlags.fromMap(Map.of(UnboundedFanOut.LIMIT_FLAG, "5"))));
+        5, limitOf(ErrorProneFlags.fromMap(Map.of(FanoutFlags.LIMIT, "5"))));
     for (String bad : new String[] {"0", "-3", "many", ""}) {
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class,
               () ->
                   new UnboundedFanOut(
-                      ErrorProneFlags.fromMap(Map.of(UnboundedFanOut.LIMIT_FLAG, bad))));
+                      ErrorProneFlags.fromMap(Map.of(FanoutFlags.LIMIT, bad))));
       assertTrue(e.getMessage().contains("positive integer"), e.getMessage());
     }
   }
@@ -1091,7 +1091,7 @@ final class UnboundedFanOutTest {
   }
 
   private static int limitOf(ErrorProneFlags flags) {
-    return UnboundedFanOut.parseLimit(flags.get(UnboundedFanOut.LIMIT_FLAG));
+    return FanoutFlags.parseLimit(flags.get(FanoutFlags.LIMIT));
   }
 
   @Test
