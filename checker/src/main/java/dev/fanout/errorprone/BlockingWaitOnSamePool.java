@@ -27,7 +27,6 @@ import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
-import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
@@ -47,8 +46,8 @@ import org.jspecify.annotations.Nullable;
  * the pool's threads; once every thread waits, nothing is left to run the work they wait for
  * (thread-starvation deadlock).
  *
- * <p>Reported only when both are provable from this file: the pool is bounded (a local or a
- * private or final field whose every value is {@code Executors.newFixedThreadPool}, {@code
+ * <p>Reported only when both are provable from this file: the pool is bounded (a local or a private
+ * or final field whose every value is {@code Executors.newFixedThreadPool}, {@code
  * newSingleThreadExecutor}, {@code newScheduledThreadPool}, {@code
  * newSingleThreadScheduledExecutor}, or a {@code ThreadPoolExecutor} whose queue holds tasks back
  * rather than growing the pool), and the outer task and the waited-for work go to the same
@@ -283,8 +282,8 @@ public final class BlockingWaitOnSamePool extends BugChecker
   /**
    * Whether the wait at {@code waitPath} on the local future {@code receiver} runs only once it is
    * done: in the {@code then} branch of an {@code if}, or the true arm of a {@code ?:}, whose
-   * condition is {@code f.isDone()} or a {@code &&} with it. Looks no further out than the
-   * nearest lambda, class or method.
+   * condition is {@code f.isDone()} or a {@code &&} with it. Looks no further out than the nearest
+   * lambda, class or method.
    */
   private static boolean knownDone(ExpressionTree receiver, TreePath waitPath, VisitorState state) {
     ExpressionTree r = strip(receiver);
@@ -483,8 +482,8 @@ public final class BlockingWaitOnSamePool extends BugChecker
 
   /**
    * Whether the variable provably holds a bounded pool: declared in this file (a local, or a field
-   * that is final or private, so no other file assigns it) and every value assigned to it is one.
-   * A non-final field must be assigned once.
+   * that is final or private, so no other file assigns it) and every value assigned to it is one. A
+   * non-final field must be assigned once.
    */
   private static boolean isBounded(Symbol var, VisitorState state) {
     return ExecutorOrigins.everyValue(var, state, value -> isBoundedPool(value, state, 0));
@@ -522,8 +521,6 @@ public final class BlockingWaitOnSamePool extends BugChecker
       return false;
     }
     List<ExpressionTree> values = UnitIndex.of(state).assignedValues(var);
-    return values != null
-        && values.size() == 1
-        && holdsTasks(values.get(0), state, depth + 1);
+    return values != null && values.size() == 1 && holdsTasks(values.get(0), state, depth + 1);
   }
 }

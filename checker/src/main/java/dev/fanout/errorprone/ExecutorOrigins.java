@@ -30,9 +30,9 @@ import javax.lang.model.element.Modifier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where an executor expression comes from, when the code in view says so: the variable it names
- * and the values that variable can hold. Shared by the checks that ask what kind of pool runs a
- * task ({@link BlockingWaitOnSamePool}: a bounded pool; {@link TaskSinks}: a single thread).
+ * Where an executor expression comes from, when the code in view says so: the variable it names and
+ * the values that variable can hold. Shared by the checks that ask what kind of pool runs a task
+ * ({@link BlockingWaitOnSamePool}: a bounded pool; {@link TaskSinks}: a single thread).
  */
 final class ExecutorOrigins {
 

@@ -19,17 +19,27 @@ public final class FanoutApi {
 
   /** {@code TaskGroup} methods that start a task. */
   public static final String GO = "go";
+
   public static final String TRY_GO = "tryGo";
   public static final String AWAIT = "await";
   public static final String SET_LIMIT = "setLimit";
   public static final String CONTEXT_METHOD = "context";
-  /** Factories of groups: {@code TaskGroup.withContext(parent)}, {@code builder()...open(parent)}. */
+
+  /**
+   * Factories of groups: {@code TaskGroup.withContext(parent)}, {@code builder()...open(parent)}.
+   */
   public static final String WITH_CONTEXT = "withContext";
+
   public static final String OPEN = "open";
-  /** {@code TaskGroup.map(parent, limit, items, fn)}: runs {@code fn} once per item, concurrently. */
+
+  /**
+   * {@code TaskGroup.map(parent, limit, items, fn)}: runs {@code fn} once per item, concurrently.
+   */
   public static final String MAP = "map";
+
   /** {@code TaskGroup.builder()} and the builder's options. */
   public static final String BUILDER = "builder";
+
   public static final String BUILDER_LIMIT = "limit";
   public static final String BUILDER_EXECUTOR = "executor";
   public static final String BUILDER_THREAD_FACTORY = "threadFactory";
@@ -37,13 +47,18 @@ public final class FanoutApi {
 
   /** {@code Context} methods that derive a child context from their receiver. */
   public static final String WITH_CANCEL = "withCancel";
+
   public static final String WITH_TIMEOUT = "withTimeout";
   public static final String WITH_DEADLINE = "withDeadline";
+
   /** {@code Context.background()}: the root context. */
   public static final String BACKGROUND = "background";
+
   /** {@code CancellableContext} methods that cancel it. */
   public static final String CANCEL = "cancel";
+
   public static final String CLOSE = "close";
+
   /** The name of {@code Task}'s single method. */
   public static final String TASK_RUN = "run";
 }

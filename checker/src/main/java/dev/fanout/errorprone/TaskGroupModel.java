@@ -59,7 +59,9 @@ public final class TaskGroupModel {
   private static final String TASK_RUN = FanoutApi.TASK_RUN;
 
   private static final Matcher<ExpressionTree> TASK_START =
-      instanceMethod().onExactClass(FanoutApi.TASK_GROUP).namedAnyOf(FanoutApi.GO, FanoutApi.TRY_GO);
+      instanceMethod()
+          .onExactClass(FanoutApi.TASK_GROUP)
+          .namedAnyOf(FanoutApi.GO, FanoutApi.TRY_GO);
 
   private static final Matcher<ExpressionTree> WITH_CONTEXT_FACTORY =
       staticMethod().onClass(FanoutApi.TASK_GROUP).named(FanoutApi.WITH_CONTEXT);
@@ -79,9 +81,7 @@ public final class TaskGroupModel {
           .namedAnyOf(WITH_CANCEL, WITH_TIMEOUT, WITH_DEADLINE);
 
   private static final Matcher<ExpressionTree> CANCELLATION =
-      instanceMethod()
-          .onDescendantOf(FanoutApi.CANCELLABLE_CONTEXT)
-          .namedAnyOf(CANCEL, CLOSE);
+      instanceMethod().onDescendantOf(FanoutApi.CANCELLABLE_CONTEXT).namedAnyOf(CANCEL, CLOSE);
 
   // ---------------------------------------------------------------- groups and tasks
 
@@ -104,13 +104,17 @@ public final class TaskGroupModel {
 
   /** What a group factory call says about the group's limit. */
   public enum FactoryLimit {
-    /** {@code withContext(parent)}, or a builder chain from {@code TaskGroup.builder()} without
-     * {@code limit(..)} or {@code executor(..)}: no limit at all. */
+    /**
+     * {@code withContext(parent)}, or a builder chain from {@code TaskGroup.builder()} without
+     * {@code limit(..)} or {@code executor(..)}: no limit at all.
+     */
     NONE,
     /** A builder chain that calls {@code limit(..)}. */
     SET,
-    /** Not a factory, a builder from elsewhere, an {@code executor(..)} (whose threads may bound
-     * the tasks), or an option this model does not know. */
+    /**
+     * Not a factory, a builder from elsewhere, an {@code executor(..)} (whose threads may bound the
+     * tasks), or an option this model does not know.
+     */
     UNKNOWN
   }
 
@@ -161,8 +165,8 @@ public final class TaskGroupModel {
 
   /**
    * The parent context of the group that {@code groupExpr} denotes: the factory's argument when
-   * {@code groupExpr} is the factory call itself, or a variable initialised or assigned from one
-   * in {@code searchRoot}. Empty when the group's origin is not visible.
+   * {@code groupExpr} is the factory call itself, or a variable initialised or assigned from one in
+   * {@code searchRoot}. Empty when the group's origin is not visible.
    */
   public static Optional<ExpressionTree> groupParent(
       ExpressionTree groupExpr, Tree searchRoot, VisitorState state) {
@@ -235,8 +239,8 @@ public final class TaskGroupModel {
    * @param bodyPath the path of {@code body}
    * @param contextParameter the task's own context parameter
    * @param declarer the tree that declares {@code contextParameter}: the lambda or the method
-   * @param scope the tree whose declarations belong to the task: the lambda, the anonymous
-   *     class, or the referenced method
+   * @param scope the tree whose declarations belong to the task: the lambda, the anonymous class,
+   *     or the referenced method
    */
   public record TaskBody(
       TaskKind kind,
@@ -331,9 +335,9 @@ public final class TaskGroupModel {
   }
 
   /**
-   * The {@code go}/{@code tryGo} calls in this compilation unit whose task is a method reference
-   * to {@code method}, in source order. A check that analyses the method's body reports it once,
-   * for the first of them.
+   * The {@code go}/{@code tryGo} calls in this compilation unit whose task is a method reference to
+   * {@code method}, in source order. A check that analyses the method's body reports it once, for
+   * the first of them.
    */
   public static List<MethodInvocationTree> taskStartsReferencing(
       MethodSymbol method, VisitorState state) {
@@ -411,8 +415,8 @@ public final class TaskGroupModel {
   }
 
   /**
-   * The expression a context value comes from: {@code tree} without parentheses, casts, and
-   * {@code with*} derivations. For {@code (ctx.withTimeout(d)).withCancel()} that is {@code ctx}.
+   * The expression a context value comes from: {@code tree} without parentheses, casts, and {@code
+   * with*} derivations. For {@code (ctx.withTimeout(d)).withCancel()} that is {@code ctx}.
    */
   public static ExpressionTree contextRoot(ExpressionTree tree, VisitorState state) {
     ExpressionTree t = strip(tree);
@@ -427,8 +431,8 @@ public final class TaskGroupModel {
   }
 
   /**
-   * Whether {@code tree} is the context {@code ctx} or derived from it: its {@link #contextRoot}
-   * is {@code ctx}, or a local variable that was only ever initialised or assigned from such an
+   * Whether {@code tree} is the context {@code ctx} or derived from it: its {@link #contextRoot} is
+   * {@code ctx}, or a local variable that was only ever initialised or assigned from such an
    * expression in {@code searchRoot}.
    */
   public static boolean isDerivedFrom(
@@ -466,8 +470,8 @@ public final class TaskGroupModel {
   /**
    * Whether the variable {@code var} may hold a group's derived context ({@code g.context()} or a
    * context derived from it), judged from its initialiser and assignments in {@code searchRoot}.
-   * Answers {@code false} for parameters and for variables that no visible code sets from a
-   * group's context; {@code true} when the chain of local variables is too long to follow.
+   * Answers {@code false} for parameters and for variables that no visible code sets from a group's
+   * context; {@code true} when the chain of local variables is too long to follow.
    */
   public static boolean mayHoldGroupContext(Symbol var, Tree searchRoot, VisitorState state) {
     return mayHoldGroupContext(var, searchRoot, state, MAX_DEPTH);
@@ -575,9 +579,9 @@ public final class TaskGroupModel {
   }
 
   /**
-   * Where to look for the definitions of {@code var} used at {@code usePath}: the whole
-   * compilation unit for a field, else the outermost method (or class, for initialiser blocks and
-   * field initialisers) enclosing the use.
+   * Where to look for the definitions of {@code var} used at {@code usePath}: the whole compilation
+   * unit for a field, else the outermost method (or class, for initialiser blocks and field
+   * initialisers) enclosing the use.
    */
   public static Tree searchRootFor(Symbol var, TreePath usePath) {
     if (var.getKind() == ElementKind.FIELD || usePath == null) {

@@ -68,11 +68,11 @@ import javax.lang.model.type.TypeKind;
  * never run and running ones are interrupted, and nothing reports the missing work.
  *
  * <p>The analysis is a small forward flow over the statements of the try block. It reports only
- * what it can be sure of: when the block never calls {@code await()}, any exit reached after a
- * task may have started; when it does, only an exit that every path reaches with a task started
- * and not awaited since (an early {@code return} between the fan-out and {@code await}). It stays
- * silent when the group escapes, when {@code await} is out of its sight, and when the owner waits
- * for the tasks some other way.
+ * what it can be sure of: when the block never calls {@code await()}, any exit reached after a task
+ * may have started; when it does, only an exit that every path reaches with a task started and not
+ * awaited since (an early {@code return} between the fan-out and {@code await}). It stays silent
+ * when the group escapes, when {@code await} is out of its sight, and when the owner waits for the
+ * tasks some other way.
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -141,9 +141,7 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
     for (Tree exit : offending) {
       long line = unit.getLineMap().getLineNumber(ASTHelpers.getStartPosition(exit));
       where.add(
-          exit == body
-              ? "the end of the block"
-              : "the " + keyword(exit) + " on line " + line);
+          exit == body ? "the end of the block" : "the " + keyword(exit) + " on line " + line);
     }
     String message =
         String.format(
@@ -363,7 +361,8 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
 
     private JumpTarget find(String label, boolean loopOnly) {
       for (JumpTarget t : targets) {
-        if (label == null ? (!loopOnly || t.loop) && (t.loop || t.tree instanceof SwitchTree)
+        if (label == null
+            ? (!loopOnly || t.loop) && (t.loop || t.tree instanceof SwitchTree)
             : label.equals(t.label)) {
           return t;
         }
@@ -645,10 +644,10 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
 
     /**
      * The owner blocks on something other than a group's await: a call declared to throw
-     * InterruptedException ({@code queue.take()}, {@code latch.await()}, {@code
-     * future.get()}, {@code Thread.sleep}) or {@code CompletableFuture.join()}. It waits for
-     * its tasks in its own way ("first result wins", "run for a while"), and close()'s
-     * cancel-then-wait may be exactly what it means.
+     * InterruptedException ({@code queue.take()}, {@code latch.await()}, {@code future.get()},
+     * {@code Thread.sleep}) or {@code CompletableFuture.join()}. It waits for its tasks in its own
+     * way ("first result wins", "run for a while"), and close()'s cancel-then-wait may be exactly
+     * what it means.
      */
     private boolean blocksOtherwise(MethodInvocationTree node) {
       if (GROUP_METHOD.matches(node, state)) {
@@ -775,8 +774,8 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
   /**
    * Inserts {@code name.await();} before each offending exit: as the last statement of the try
    * block for its end, before a return, break or continue otherwise. Only where {@code await}'s
-   * InterruptedException is handled or declared, or where declaring it on a private method
-   * breaks no caller; empty otherwise.
+   * InterruptedException is handled or declared, or where declaring it on a private method breaks
+   * no caller; empty otherwise.
    */
   private static Optional<SuggestedFix> fix(
       String name, List<Tree> offending, BlockTree body, VisitorState state) {
@@ -897,8 +896,7 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
 
   private static boolean covers(List<Type> thrown, Type interrupted, VisitorState state) {
     for (Type t : thrown) {
-      if (t.getKind() != TypeKind.TYPEVAR
-          && ASTHelpers.isSubtype(interrupted, t, state)) {
+      if (t.getKind() != TypeKind.TYPEVAR && ASTHelpers.isSubtype(interrupted, t, state)) {
         return true;
       }
     }

@@ -425,7 +425,6 @@ final class TaskSinks {
     return null;
   }
 
-
   /**
    * Whether the stage a non-async callback hangs off provably completes on another thread: its
    * receiver chain (through further non-async stages) starts at {@code CompletableFuture
@@ -483,9 +482,7 @@ final class TaskSinks {
         return false;
       }
       List<ExpressionTree> values = UnitIndex.of(state).assignedValues(var);
-      return values != null
-          && values.size() == 1
-          && isAsyncStage(values.get(0), state, depth + 1);
+      return values != null && values.size() == 1 && isAsyncStage(values.get(0), state, depth + 1);
     }
     return false;
   }
@@ -614,8 +611,8 @@ final class TaskSinks {
   /**
    * The tasks that run the code at {@code codePath}: the nearest enclosing task body (a lambda or
    * anonymous class that is not one runs as part of the code around it, like a sequential {@code
-   * forEach}); for code in a private or final method, one task per call of it (or reference to
-   * it) from a task body of the same class, one level deep. Empty if no task is known to run it.
+   * forEach}); for code in a private or final method, one task per call of it (or reference to it)
+   * from a task body of the same class, one level deep. Empty if no task is known to run it.
    */
   List<TaskRun> tasksRunning(TreePath codePath, VisitorState state) {
     List<TaskRun> runs = new ArrayList<>();

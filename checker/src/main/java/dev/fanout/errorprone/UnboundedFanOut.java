@@ -49,7 +49,6 @@ import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import com.sun.tools.javac.tree.JCTree.JCMethodInvocation;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.inject.Inject;
@@ -172,7 +171,6 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
   public UnboundedFanOut(ErrorProneFlags flags) {
     this.limit = FanoutFlags.from(flags).limit();
   }
-
 
   /** What forks the tasks: a group with no limit, or a thread-per-task executor. */
   private enum Kind {
@@ -358,14 +356,16 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
     }
     if (loop instanceof ForLoopTree) {
       ForLoopTree f = (ForLoopTree) loop;
-      return f.getStatement() == child || f.getCondition() == child || f.getUpdate().contains(child);
+      return f.getStatement() == child
+          || f.getCondition() == child
+          || f.getUpdate().contains(child);
     }
     return loop instanceof WhileLoopTree || loop instanceof DoWhileLoopTree;
   }
 
   /**
-   * Whether {@code loop} runs until something stops it rather than over data: {@code while
-   * (true)}, {@code for (;;)}, {@code while (running)}, {@code while (!stopped)}, {@code while
+   * Whether {@code loop} runs until something stops it rather than over data: {@code while (true)},
+   * {@code for (;;)}, {@code while (running)}, {@code while (!stopped)}, {@code while
    * (!server.isClosed())}, {@code while (!Thread.currentThread().isInterrupted())}. A thread per
    * accepted request is what a virtual-thread executor is for; bounding it is admission control,
    * not this check's business.
@@ -477,8 +477,8 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
   }
 
   /**
-   * Whether {@code body} has a {@code continue} (or, if {@code labeledBreaks}, a {@code break} to
-   * a label), outside lambdas and classes: code after it may be skipped and the loop go on.
+   * Whether {@code body} has a {@code continue} (or, if {@code labeledBreaks}, a {@code break} to a
+   * label), outside lambdas and classes: code after it may be skipped and the loop go on.
    */
   private static boolean jumps(StatementTree body, boolean labeledBreaks) {
     boolean[] found = new boolean[1];
@@ -509,11 +509,11 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
   }
 
   /**
-   * Whether the loop ends right after the fork: the fork is in a block of the loop's own code
-   * (not in a lambda or class inside it) that goes on to end in {@code return}, in a {@code
-   * throw} with no {@code try} around it inside the loop, or in an unlabeled {@code break} with no
-   * inner loop or {@code switch} it could end instead; and the loop never {@code continue}s or
-   * breaks to a label. {@code for (x : xs) if (match(x)) { g.go(..); break; }} forks once.
+   * Whether the loop ends right after the fork: the fork is in a block of the loop's own code (not
+   * in a lambda or class inside it) that goes on to end in {@code return}, in a {@code throw} with
+   * no {@code try} around it inside the loop, or in an unlabeled {@code break} with no inner loop
+   * or {@code switch} it could end instead; and the loop never {@code continue}s or breaks to a
+   * label. {@code for (x : xs) if (match(x)) { g.go(..); break; }} forks once.
    */
   private static boolean leavesAfterFork(TreePath loopPath, TreePath callPath, StatementTree body) {
     Tree loop = loopPath.getLeaf();
@@ -579,9 +579,9 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
   }
 
   /**
-   * How often {@code cond} holds for {@code i = start, start + step, ...}: a comparison of
-   * {@code i} with a constant or with {@code Math.min(.., K)} (when counting up), or a {@code &&}
-   * of conditions of which one is such a comparison; else UNKNOWN.
+   * How often {@code cond} holds for {@code i = start, start + step, ...}: a comparison of {@code
+   * i} with a constant or with {@code Math.min(.., K)} (when counting up), or a {@code &&} of
+   * conditions of which one is such a comparison; else UNKNOWN.
    */
   private static long countWhile(
       ExpressionTree condition, Symbol i, long start, long step, int depth) {
@@ -614,8 +614,7 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
     long span;
     if (step > 0 && (op == Tree.Kind.LESS_THAN || op == Tree.Kind.LESS_THAN_EQUAL)) {
       span = end - start + (op == Tree.Kind.LESS_THAN_EQUAL ? 1 : 0);
-    } else if (step < 0
-        && (op == Tree.Kind.GREATER_THAN || op == Tree.Kind.GREATER_THAN_EQUAL)) {
+    } else if (step < 0 && (op == Tree.Kind.GREATER_THAN || op == Tree.Kind.GREATER_THAN_EQUAL)) {
       span = start - end + (op == Tree.Kind.GREATER_THAN_EQUAL ? 1 : 0);
     } else {
       return UNKNOWN;
@@ -837,8 +836,8 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
 
   /**
    * Whether, before {@code loopEnd}, the method calls {@code setLimit} on the group or uses the
-   * group other than as the receiver of its own methods (passing it on, capturing it bare, a
-   * method reference): then a limit may be set out of sight.
+   * group other than as the receiver of its own methods (passing it on, capturing it bare, a method
+   * reference): then a limit may be set out of sight.
    */
   private static boolean limitedOrEscaped(
       Symbol group, MethodTree method, long loopEnd, VisitorState state) {
@@ -894,8 +893,8 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
   }
 
   /**
-   * Whether the task, or a method of this compilation unit that the loop calls or references
-   * (one level), acquires Semaphore permits: the user bounded the fan-out there.
+   * Whether the task, or a method of this compilation unit that the loop calls or references (one
+   * level), acquires Semaphore permits: the user bounded the fan-out there.
    */
   private static boolean loopAcquiresPermits(Tree loop, VisitorState state) {
     JavacTrees trees = JavacTrees.instance(state.context);

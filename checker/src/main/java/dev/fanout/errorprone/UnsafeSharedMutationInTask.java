@@ -873,5 +873,4 @@ public final class UnsafeSharedMutationInTask extends BugChecker
     }.scan(tree, null);
     return found[0];
   }
-
 }

@@ -53,6 +53,7 @@ final class FanoutFlagsTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> FanoutFlags.from(ErrorProneFlags.fromMap(Map.of(FanoutFlags.LIMIT, "x"))));
-    assertEquals("-XepOpt:UnboundedFanOut:Limit must be a positive integer, was \"x\"", e.getMessage());
+    assertEquals(
+        "-XepOpt:UnboundedFanOut:Limit must be a positive integer, was \"x\"", e.getMessage());
   }
 }
