@@ -1,8 +1,12 @@
 package dev.fanout.errorprone;
 
+import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
+import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ClassTree;
@@ -78,6 +82,19 @@ final class TaskSinks {
       this.serial = serial;
     }
   }
+
+  private static final Matcher<ExpressionTree> SINGLE_SUBMIT =
+      instanceMethod()
+          .onDescendantOf("java.util.concurrent.Executor")
+          .namedAnyOf("submit", "execute");
+
+  private static final Matcher<ExpressionTree> ASYNC_FACTORY =
+      staticMethod()
+          .onClass("java.util.concurrent.CompletableFuture")
+          .namedAnyOf("runAsync", "supplyAsync");
+
+  private static final Matcher<ExpressionTree> ANY_STAGE_METHOD =
+      instanceMethod().onDescendantOf("java.util.concurrent.CompletionStage");
 
   private static final int MAX_DEPTH = 4;
 
@@ -749,6 +766,33 @@ final class TaskSinks {
     return isSubtype(ASTHelpers.getType(last), "java.util.concurrent.Executor", state)
         ? last
         : null;
+  }
+
+  /**
+   * The executor a call hands exactly one task to, written out: the receiver of {@code
+   * submit/execute} with one argument, the {@code Executor} argument of {@code
+   * CompletableFuture.runAsync/supplyAsync} and of a stage's {@code ...Async(..., executor)}.
+   * Unlike {@link #executorOf}, not {@code invokeAll/invokeAny} (a batch) nor {@code schedule*}
+   * (later, not now): the unit a fan-out counts. Null otherwise.
+   */
+  static @Nullable ExpressionTree singleTaskExecutorOf(
+      MethodInvocationTree call, VisitorState state) {
+    List<? extends ExpressionTree> args = call.getArguments();
+    if (SINGLE_SUBMIT.matches(call, state) && args.size() == 1) {
+      return ASTHelpers.getReceiver(call);
+    }
+    boolean asyncWithExecutor =
+        args.size() >= 2
+            && (ASYNC_FACTORY.matches(call, state)
+                || (ANY_STAGE_METHOD.matches(call, state)
+                    && ASTHelpers.getSymbol(call).getSimpleName().toString().endsWith("Async")));
+    if (asyncWithExecutor) {
+      ExpressionTree last = args.get(args.size() - 1);
+      if (isSubtype(ASTHelpers.getType(last), "java.util.concurrent.Executor", state)) {
+        return TaskGroupModel.strip(last);
+      }
+    }
+    return null;
   }
 
   /**
