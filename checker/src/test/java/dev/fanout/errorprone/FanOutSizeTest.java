@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Tests of {@link FanOutSize} through a probe check that reports, at each {@code go} on a local
  * group, the fan-out the analysis sees (limit 4): its bound or "unknown", or "small" when there is
- * no fan-out beyond the limit (the loops around the fork run at most the limit, or none repeats
- * it, or it is a service loop), and whether a limit is set or the group escapes.
+ * no fan-out beyond the limit (the loops around the fork run at most the limit, or none repeats it,
+ * or it is a service loop), and whether a limit is set or the group escapes.
  */
 final class FanOutSizeTest {
 
