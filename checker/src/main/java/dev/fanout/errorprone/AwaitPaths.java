@@ -65,9 +65,6 @@ final class AwaitPaths {
   private static final Matcher<ExpressionTree> GROUP_METHOD =
       instanceMethod().onExactClass(FanoutApi.TASK_GROUP);
 
-  private static final Matcher<ExpressionTree> COMPLETABLE_FUTURE_JOIN =
-      instanceMethod().onDescendantOf("java.util.concurrent.CompletableFuture").named("join");
-
   private final Flow flow;
 
   private AwaitPaths(Flow flow) {
@@ -600,7 +597,7 @@ final class AwaitPaths {
       if (GROUP_METHOD.matches(node, state)) {
         return false;
       }
-      if (COMPLETABLE_FUTURE_JOIN.matches(node, state)) {
+      if (Catalogue.COMPLETABLE_FUTURE_JOIN.matches(node, state)) {
         return true;
       }
       MethodSymbol sym = ASTHelpers.getSymbol(node);

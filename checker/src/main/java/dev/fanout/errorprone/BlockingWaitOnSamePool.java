@@ -2,8 +2,6 @@ package dev.fanout.errorprone;
 
 import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
-import static com.google.errorprone.matchers.Matchers.anyOf;
-import static com.google.errorprone.matchers.method.MethodMatchers.constructor;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 import static dev.fanout.errorprone.ExecutorOrigins.variable;
@@ -71,51 +69,8 @@ import org.jspecify.annotations.Nullable;
 public final class BlockingWaitOnSamePool extends BugChecker
     implements MethodInvocationTreeMatcher {
 
-  private static final String FUTURE = "java.util.concurrent.Future";
-  private static final String COMPLETABLE_FUTURE = "java.util.concurrent.CompletableFuture";
-  private static final String COMPLETION_STAGE = "java.util.concurrent.CompletionStage";
-  private static final String EXECUTORS = "java.util.concurrent.Executors";
-
-  /** {@code future.get()}, {@code future.get(timeout, unit)}, {@code completableFuture.join()}. */
-  private static final Matcher<ExpressionTree> FUTURE_WAIT =
-      anyOf(
-          instanceMethod().onDescendantOf(FUTURE).named("get"),
-          instanceMethod().onDescendantOf(COMPLETABLE_FUTURE).named("join"));
-
-  /** {@code executor.invokeAll(...)}, {@code executor.invokeAny(...)}: they block until done. */
-  private static final Matcher<ExpressionTree> INVOKE =
-      instanceMethod()
-          .onDescendantOf("java.util.concurrent.ExecutorService")
-          .namedAnyOf("invokeAll", "invokeAny");
-
-  /** Stages that complete only after the stage they are called on: waiting on them waits on it. */
-  private static final Matcher<ExpressionTree> DEPENDENT_STAGE =
-      instanceMethod()
-          .onDescendantOf(COMPLETION_STAGE)
-          .namedAnyOf(
-              "thenApply",
-              "thenApplyAsync",
-              "thenAccept",
-              "thenAcceptAsync",
-              "thenRun",
-              "thenRunAsync",
-              "thenCompose",
-              "thenComposeAsync",
-              "thenCombine",
-              "thenCombineAsync",
-              "thenAcceptBoth",
-              "thenAcceptBothAsync",
-              "runAfterBoth",
-              "runAfterBothAsync",
-              "handle",
-              "handleAsync",
-              "whenComplete",
-              "whenCompleteAsync",
-              "exceptionally",
-              "toCompletableFuture");
-
   private static final Matcher<ExpressionTree> IS_DONE =
-      instanceMethod().onDescendantOf(FUTURE).named("isDone");
+      instanceMethod().onDescendantOf(Catalogue.FUTURE).named("isDone");
 
   private static final Matcher<ExpressionTree> COLLECTION_ADD =
       instanceMethod().onDescendantOf("java.util.Collection").named("add");
@@ -127,46 +82,10 @@ public final class BlockingWaitOnSamePool extends BugChecker
       instanceMethod().onDescendantOf("java.util.Collection").named("toArray");
 
   private static final Matcher<ExpressionTree> ALL_OF =
-      staticMethod().onClass(COMPLETABLE_FUTURE).named("allOf");
+      staticMethod().onClass(Catalogue.COMPLETABLE_FUTURE).named("allOf");
 
   private static final Matcher<ExpressionTree> ANY_OF =
-      staticMethod().onClass(COMPLETABLE_FUTURE).named("anyOf");
-
-  /** Factories of pools with a fixed number of threads and an unbounded queue. */
-  private static final Matcher<ExpressionTree> FIXED_POOL_FACTORY =
-      staticMethod()
-          .onClass(EXECUTORS)
-          .namedAnyOf(
-              "newFixedThreadPool",
-              "newSingleThreadExecutor",
-              "newScheduledThreadPool",
-              "newSingleThreadScheduledExecutor");
-
-  /** Wrappers that hide a pool's configuration but run on it. */
-  private static final Matcher<ExpressionTree> UNCONFIGURABLE =
-      staticMethod()
-          .onClass(EXECUTORS)
-          .namedAnyOf("unconfigurableExecutorService", "unconfigurableScheduledExecutorService");
-
-  /** Always at its core size: its queue is unbounded. */
-  private static final Matcher<ExpressionTree> SCHEDULED_POOL =
-      constructor().forClass("java.util.concurrent.ScheduledThreadPoolExecutor");
-
-  private static final Matcher<ExpressionTree> THREAD_POOL =
-      constructor().forClass("java.util.concurrent.ThreadPoolExecutor");
-
-  /**
-   * Queues that take a task while every thread is busy, so a {@code ThreadPoolExecutor} over them
-   * queues the inner work instead of starting a thread for it. With a {@code SynchronousQueue} the
-   * pool grows to its maximum and then rejects: a failure, but no deadlock.
-   */
-  private static final Matcher<ExpressionTree> HOLDING_QUEUE =
-      anyOf(
-          constructor().forClass("java.util.concurrent.LinkedBlockingQueue"),
-          constructor().forClass("java.util.concurrent.LinkedBlockingDeque"),
-          constructor().forClass("java.util.concurrent.ArrayBlockingQueue"),
-          constructor().forClass("java.util.concurrent.PriorityBlockingQueue"),
-          constructor().forClass("java.util.concurrent.LinkedTransferQueue"));
+      staticMethod().onClass(Catalogue.COMPLETABLE_FUTURE).named("anyOf");
 
   private static final int MAX_DEPTH = 4;
 
@@ -192,8 +111,8 @@ public final class BlockingWaitOnSamePool extends BugChecker
   }
 
   private Description match(MethodInvocationTree tree, VisitorState state) {
-    boolean invoke = INVOKE.matches(tree, state);
-    if (!invoke && !FUTURE_WAIT.matches(tree, state)) {
+    boolean invoke = Catalogue.INVOKE.matches(tree, state);
+    if (!invoke && !Catalogue.FUTURE_WAIT.matches(tree, state)) {
       return Description.NO_MATCH;
     }
     ExpressionTree receiver = ASTHelpers.getReceiver(tree);
@@ -354,7 +273,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
       if (executor != null && variable(executor) == pool) {
         return true;
       }
-      if (DEPENDENT_STAGE.matches(call, state)) {
+      if (Catalogue.DEPENDENT_STAGE.matches(call, state)) {
         ExpressionTree source = ASTHelpers.getReceiver(call);
         if (source != null && waitsForWorkOn(source, pool, scope, state, depth + 1)) {
           return true;
@@ -470,7 +389,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
   }
 
   private static boolean isStage(ExpressionTree expr, VisitorState state) {
-    return TaskSinks.isSubtype(ASTHelpers.getType(expr), COMPLETION_STAGE, state);
+    return TaskSinks.isSubtype(ASTHelpers.getType(expr), Catalogue.COMPLETION_STAGE, state);
   }
 
   private static boolean within(Tree inner, Tree outer, VisitorState state) {
@@ -495,14 +414,15 @@ public final class BlockingWaitOnSamePool extends BugChecker
     if (depth > MAX_DEPTH) {
       return false;
     }
-    if (FIXED_POOL_FACTORY.matches(expr, state) || SCHEDULED_POOL.matches(expr, state)) {
+    if (Catalogue.FIXED_POOL_FACTORY.matches(expr, state)
+        || Catalogue.SCHEDULED_POOL.matches(expr, state)) {
       return true;
     }
-    if (UNCONFIGURABLE.matches(expr, state)) {
+    if (Catalogue.UNCONFIGURABLE.matches(expr, state)) {
       List<? extends ExpressionTree> args = ((MethodInvocationTree) expr).getArguments();
       return args.size() == 1 && isBoundedPool(args.get(0), state, depth + 1);
     }
-    if (THREAD_POOL.matches(expr, state)) {
+    if (Catalogue.THREAD_POOL.matches(expr, state)) {
       // new ThreadPoolExecutor(core, max, keepAlive, unit, queue, ...): the queue decides.
       List<? extends ExpressionTree> args = ((NewClassTree) expr).getArguments();
       return args.size() >= 5 && holdsTasks(args.get(4), state, depth + 1);
@@ -513,7 +433,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
   /** A queue created here (or in a local with that single value) that queues tasks. */
   private static boolean holdsTasks(ExpressionTree queue, VisitorState state, int depth) {
     queue = strip(queue);
-    if (HOLDING_QUEUE.matches(queue, state)) {
+    if (Catalogue.HOLDING_QUEUE.matches(queue, state)) {
       return true;
     }
     Symbol var = queue instanceof IdentifierTree ? ASTHelpers.getSymbol(queue) : null;

@@ -1,10 +1,8 @@
 package dev.fanout.errorprone;
 
-import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 import static dev.fanout.errorprone.TaskGroupModel.strip;
 
 import com.google.errorprone.VisitorState;
-import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.DoWhileLoopTree;
@@ -36,24 +34,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class ExecutorOrigins {
 
-  private static final Matcher<ExpressionTree> SINGLE_THREAD_FACTORY =
-      staticMethod()
-          .onClass("java.util.concurrent.Executors")
-          .namedAnyOf("newSingleThreadExecutor", "newSingleThreadScheduledExecutor");
-
-  /** Factories whose first argument is the number of threads: single-threaded when it is 1. */
-  private static final Matcher<ExpressionTree> SIZED_FACTORY =
-      staticMethod()
-          .onClass("java.util.concurrent.Executors")
-          .namedAnyOf("newFixedThreadPool", "newScheduledThreadPool");
-
   private ExecutorOrigins() {}
 
   private static boolean isSingleThreadFactory(ExpressionTree value, VisitorState state) {
-    if (SINGLE_THREAD_FACTORY.matches(value, state)) {
+    if (Catalogue.SINGLE_THREAD_FACTORY.matches(value, state)) {
       return true;
     }
-    if (!SIZED_FACTORY.matches(value, state)
+    if (!Catalogue.SIZED_FACTORY.matches(value, state)
         || ((MethodInvocationTree) value).getArguments().isEmpty()) {
       return false;
     }

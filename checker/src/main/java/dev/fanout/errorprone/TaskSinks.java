@@ -1,12 +1,8 @@
 package dev.fanout.errorprone;
 
-import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
-import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
-
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
-import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ClassTree;
@@ -83,97 +79,7 @@ final class TaskSinks {
     }
   }
 
-  private static final Matcher<ExpressionTree> SINGLE_SUBMIT =
-      instanceMethod()
-          .onDescendantOf("java.util.concurrent.Executor")
-          .namedAnyOf("submit", "execute");
-
-  private static final Matcher<ExpressionTree> ASYNC_FACTORY =
-      staticMethod()
-          .onClass("java.util.concurrent.CompletableFuture")
-          .namedAnyOf("runAsync", "supplyAsync");
-
-  private static final Matcher<ExpressionTree> ANY_STAGE_METHOD =
-      instanceMethod().onDescendantOf("java.util.concurrent.CompletionStage");
-
   private static final int MAX_DEPTH = 4;
-
-  private static final ImmutableSet<String> STAGE_CALLBACKS =
-      ImmutableSet.of(
-          "thenApply",
-          "thenAccept",
-          "thenRun",
-          "thenCombine",
-          "thenAcceptBoth",
-          "runAfterBoth",
-          "applyToEither",
-          "acceptEither",
-          "runAfterEither",
-          "thenCompose",
-          "handle",
-          "whenComplete",
-          "exceptionally",
-          "exceptionallyCompose",
-          "completeAsync");
-
-  /** The callbacks that run once two stages are done, or one of them: the other is argument 0. */
-  private static final ImmutableSet<String> TWO_STAGE_CALLBACKS =
-      ImmutableSet.of(
-          "thenCombine",
-          "thenAcceptBoth",
-          "runAfterBoth",
-          "applyToEither",
-          "acceptEither",
-          "runAfterEither");
-
-  /** Stage methods whose result completes when (and on the thread where) their receiver does. */
-  private static final ImmutableSet<String> SAME_COMPLETION =
-      ImmutableSet.of("toCompletableFuture", "copy", "minimalCompletionStage");
-
-  /**
-   * Executor types that run their tasks one at a time, on one thread: Netty binds each channel and
-   * its handlers to one {@code EventExecutor}; gRPC's {@code SynchronizationContext} and Vert.x's
-   * {@code Context} run their tasks in order, never two at once.
-   */
-  private static final ImmutableSet<String> SERIAL_EXECUTORS =
-      ImmutableSet.of(
-          "io.netty.util.concurrent.EventExecutor",
-          "io.grpc.SynchronizationContext",
-          "io.vertx.core.Context");
-
-  /** Subtypes of a serial type that are not serial: Netty's one unordered {@code EventExecutor}. */
-  private static final ImmutableSet<String> NOT_SERIAL =
-      ImmutableSet.of("io.netty.util.concurrent.UnorderedThreadPoolEventExecutor");
-
-  /** Executor methods that hand it code to run (besides {@code schedule*}). */
-  private static final ImmutableSet<String> EXECUTOR_SUBMISSIONS =
-      ImmutableSet.of("submit", "execute", "invokeAll", "invokeAny");
-
-  private static final ImmutableSet<String> JOIN_NAMES =
-      ImmutableSet.of(
-          "get",
-          "join",
-          "await",
-          "awaitTermination",
-          "close",
-          "invokeAll",
-          "invokeAny",
-          "resultNow",
-          "arriveAndAwaitAdvance",
-          "awaitAdvance",
-          "invoke");
-
-  private static final ImmutableSet<String> JOIN_OWNERS =
-      ImmutableSet.of(
-          "java.util.concurrent.Future",
-          "java.lang.Thread",
-          FanoutApi.TASK_GROUP,
-          "java.util.concurrent.ExecutorService",
-          "java.util.concurrent.CountDownLatch",
-          "java.util.concurrent.CyclicBarrier",
-          "java.util.concurrent.Phaser",
-          "java.util.concurrent.ForkJoinTask",
-          "java.util.concurrent.ForkJoinPool");
 
   private final ImmutableList<FanoutFlags.Sink> userSinks;
 
@@ -184,7 +90,7 @@ final class TaskSinks {
   TaskSinks(FanoutFlags flags) {
     this.serialTypes =
         ImmutableSet.<String>builder()
-            .addAll(SERIAL_EXECUTORS)
+            .addAll(Catalogue.SERIAL_EXECUTORS)
             .addAll(flags.serialExecutors())
             .build();
     this.userSinks = flags.taskSinks();
@@ -370,7 +276,7 @@ final class TaskSinks {
       return new SinkUse(callPath, false, "CompletableFuture." + name);
     }
     String base = name.endsWith("Async") ? name.substring(0, name.length() - 5) : name;
-    if ((STAGE_CALLBACKS.contains(base) || STAGE_CALLBACKS.contains(name))
+    if ((Catalogue.STAGE_CALLBACKS.contains(base) || Catalogue.STAGE_CALLBACKS.contains(name))
         && isSubtype(owner, "java.util.concurrent.CompletionStage", state)) {
       boolean inline = !name.endsWith("Async") && !provablyAsync(call, state, 0);
       return new SinkUse(callPath, false, "CompletionStage." + name, inline);
@@ -414,7 +320,7 @@ final class TaskSinks {
             ? ASTHelpers.getType(receiver)
             : enclosingInstanceType(callPath, sym, state);
     if (type != null) {
-      for (String notSerial : NOT_SERIAL) {
+      for (String notSerial : Catalogue.NOT_SERIAL) {
         if (isSubtype(type, notSerial, state)) {
           return false;
         }
@@ -458,7 +364,7 @@ final class TaskSinks {
       return true;
     }
     List<? extends ExpressionTree> args = callback.getArguments();
-    return TWO_STAGE_CALLBACKS.contains(sym.getSimpleName().toString())
+    return Catalogue.TWO_STAGE_CALLBACKS.contains(sym.getSimpleName().toString())
         && !args.isEmpty()
         && isAsyncStage(args.get(0), state, depth);
   }
@@ -487,10 +393,10 @@ final class TaskSinks {
       if (name.endsWith("Async")) {
         return true;
       }
-      if (STAGE_CALLBACKS.contains(name)) {
+      if (Catalogue.STAGE_CALLBACKS.contains(name)) {
         return provablyAsync(call, state, depth + 1);
       }
-      return SAME_COMPLETION.contains(name)
+      return Catalogue.SAME_COMPLETION.contains(name)
           && isAsyncStage(ASTHelpers.getReceiver(call), state, depth + 1);
     }
     if (expr instanceof IdentifierTree) {
@@ -752,7 +658,7 @@ final class TaskSinks {
     String name = sym.getSimpleName().toString();
     Type owner = sym.owner.type;
     if (!ASTHelpers.isStatic(sym)
-        && (EXECUTOR_SUBMISSIONS.contains(name) || name.startsWith("schedule"))
+        && (Catalogue.EXECUTOR_SUBMISSIONS.contains(name) || name.startsWith("schedule"))
         && isSubtype(owner, "java.util.concurrent.Executor", state)) {
       return ASTHelpers.getReceiver(call);
     }
@@ -778,13 +684,13 @@ final class TaskSinks {
   static @Nullable ExpressionTree singleTaskExecutorOf(
       MethodInvocationTree call, VisitorState state) {
     List<? extends ExpressionTree> args = call.getArguments();
-    if (SINGLE_SUBMIT.matches(call, state) && args.size() == 1) {
+    if (Catalogue.SINGLE_SUBMIT.matches(call, state) && args.size() == 1) {
       return ASTHelpers.getReceiver(call);
     }
     boolean asyncWithExecutor =
         args.size() >= 2
-            && (ASYNC_FACTORY.matches(call, state)
-                || (ANY_STAGE_METHOD.matches(call, state)
+            && (Catalogue.ASYNC_FACTORY.matches(call, state)
+                || (Catalogue.ANY_STAGE_METHOD.matches(call, state)
                     && ASTHelpers.getSymbol(call).getSimpleName().toString().endsWith("Async")));
     if (asyncWithExecutor) {
       ExpressionTree last = args.get(args.size() - 1);
@@ -801,11 +707,11 @@ final class TaskSinks {
    */
   static boolean isJoin(MethodInvocationTree call, VisitorState state) {
     MethodSymbol sym = ASTHelpers.getSymbol(call);
-    if (sym == null || !JOIN_NAMES.contains(sym.getSimpleName().toString())) {
+    if (sym == null || !Catalogue.JOIN_NAMES.contains(sym.getSimpleName().toString())) {
       return false;
     }
     Type receiver = ASTHelpers.getReceiverType(call);
-    for (String owner : JOIN_OWNERS) {
+    for (String owner : Catalogue.JOIN_OWNERS) {
       if (isSubtype(receiver, owner, state) || isSubtype(sym.owner.type, owner, state)) {
         return true;
       }

@@ -1,7 +1,6 @@
 package dev.fanout.errorprone;
 
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
-import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
@@ -12,7 +11,6 @@ import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.matchers.Description;
-import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.ExpressionTree;
@@ -54,11 +52,6 @@ import javax.lang.model.element.ElementKind;
     linkType = LinkType.CUSTOM,
     link = FanoutApi.DOCS + "UnboundedFanOut.md")
 public final class UnboundedFanOut extends BugChecker implements MethodInvocationTreeMatcher {
-
-  private static final Matcher<ExpressionTree> THREAD_PER_TASK_EXECUTOR =
-      staticMethod()
-          .onClass("java.util.concurrent.Executors")
-          .namedAnyOf("newVirtualThreadPerTaskExecutor", "newThreadPerTaskExecutor");
 
   private final int limit;
   private final FanOutSize size;
@@ -126,7 +119,7 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
     ExpressionTree factory = TaskGroupModel.strip(decl.getInitializer());
     if (kind == Kind.GROUP
         ? TaskGroupModel.factoryLimit(factory, state) != TaskGroupModel.FactoryLimit.NONE
-        : !THREAD_PER_TASK_EXECUTOR.matches(factory, state)) {
+        : !Catalogue.THREAD_PER_TASK_EXECUTOR.matches(factory, state)) {
       return Description.NO_MATCH;
     }
     FanOutSize.FanOut fanOut = size.fanOut(callPath, decl, state);
