@@ -472,7 +472,7 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
       return Optional.empty();
     }
     if (broad) {
-      if (!covers(task.thrown(), interrupted, state)) {
+      if (!ThrownTypes.covers(task.thrown(), interrupted, state)) {
         return Optional.empty();
       }
       return Optional.of(
@@ -485,7 +485,7 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
                   + ";\n}\n"));
     }
     for (Type t : alternatives(ASTHelpers.getType(c.getParameter()))) {
-      if (!covers(task.thrown(), t, state)) {
+      if (!ThrownTypes.covers(task.thrown(), t, state)) {
         return Optional.empty();
       }
     }
@@ -549,14 +549,5 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
 
   private static boolean usable(String name) {
     return !name.isEmpty() && !name.equals("_");
-  }
-
-  private static boolean covers(List<Type> thrown, Type type, VisitorState state) {
-    for (Type t : thrown) {
-      if (t.getKind() != TypeKind.TYPEVAR && ASTHelpers.isSubtype(type, t, state)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

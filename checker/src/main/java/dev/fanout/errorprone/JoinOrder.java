@@ -65,8 +65,8 @@ final class JoinOrder {
     if (joinedAtOnce(sinkPath, state)) {
       return false; // ex.submit(...).get(), runAsync(...).join()
     }
-    boolean field = !TaskSinks.isLocal(target.scope());
-    VariableTree decl = field ? null : ThreadSafety.declaration(target.scope(), state);
+    boolean field = !Variables.isMethodScoped(target.scope());
+    VariableTree decl = field ? null : Variables.declaration(target.scope(), state);
     if (!field && decl == null) {
       return false;
     }
@@ -275,7 +275,7 @@ final class JoinOrder {
         && p.getLeaf() instanceof VariableTree
         && ((VariableTree) p.getLeaf()).getInitializer() == cur) {
       Symbol sym = ASTHelpers.getSymbol(p.getLeaf());
-      return sym != null && TaskSinks.isLocal(sym) ? sym : null;
+      return sym != null && Variables.isMethodScoped(sym) ? sym : null;
     }
     return null;
   }

@@ -452,7 +452,7 @@ public final class TaskGroupModel {
     if (root.equals(ctx)) {
       return true;
     }
-    if (depth == 0 || !isLocal(root)) {
+    if (depth == 0 || !Variables.isLocalVariable(root)) {
       return false;
     }
     List<ExpressionTree> defs = definitions(root, searchRoot);
@@ -514,7 +514,7 @@ public final class TaskGroupModel {
       public Void visitIdentifier(IdentifierTree node, Void unused) {
         Symbol sym = ASTHelpers.getSymbol(node);
         if (sym instanceof VarSymbol
-            && isLocal(sym)
+            && Variables.isLocalVariable(sym)
             && isContextType(sym.type, state)
             && mayHoldGroupContext(sym, searchRoot, state, depth - 1)) {
           found[0] = true;
@@ -526,15 +526,6 @@ public final class TaskGroupModel {
   }
 
   // ---------------------------------------------------------------- variables
-
-  /** Whether {@code sym} is a local variable (not a parameter, not a field). */
-  public static boolean isLocal(Symbol sym) {
-    ElementKind kind = sym.getKind();
-    return kind == ElementKind.LOCAL_VARIABLE
-        || kind == ElementKind.RESOURCE_VARIABLE
-        || kind == ElementKind.BINDING_VARIABLE
-        || kind == ElementKind.EXCEPTION_PARAMETER;
-  }
 
   /** The initialiser and every right-hand side assigned to {@code var} inside {@code root}. */
   public static List<ExpressionTree> definitions(Symbol var, Tree root) {

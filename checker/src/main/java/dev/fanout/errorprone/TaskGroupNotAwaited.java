@@ -37,7 +37,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.Modifier;
-import javax.lang.model.type.TypeKind;
 
 /**
  * Flags a {@code TaskGroup} made in a try-with-resources resource that starts tasks but can leave
@@ -228,14 +227,14 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
           return Handling.NO;
         }
         List<Type> thrown = descriptorType.getThrownTypes();
-        return covers(thrown, interrupted, state) ? Handling.YES : Handling.NO;
+        return ThrownTypes.covers(thrown, interrupted, state) ? Handling.YES : Handling.NO;
       }
       if (leaf instanceof MethodTree) {
         MethodSymbol sym = ASTHelpers.getSymbol((MethodTree) leaf);
         if (sym == null) {
           return Handling.NO;
         }
-        return covers(sym.getThrownTypes(), interrupted, state)
+        return ThrownTypes.covers(sym.getThrownTypes(), interrupted, state)
             ? Handling.YES
             : Handling.IF_DECLARED;
       }
@@ -260,15 +259,6 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
       return false;
     }
     return ASTHelpers.isSubtype(interrupted, caught, state);
-  }
-
-  private static boolean covers(List<Type> thrown, Type interrupted, VisitorState state) {
-    for (Type t : thrown) {
-      if (t.getKind() != TypeKind.TYPEVAR && ASTHelpers.isSubtype(interrupted, t, state)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static MethodTree enclosingMethod(TreePath at) {

@@ -148,7 +148,7 @@ final class TaskSinks {
         if ((name.equals("add") || name.equals("addAll") || name.equals("offer"))
             && isSubtype(sym.owner.type, "java.util.Collection", state)) {
           Symbol receiver = ASTHelpers.getSymbol(ASTHelpers.getReceiver(call));
-          if (receiver != null && isLocal(receiver)) {
+          if (receiver != null && Variables.isMethodScoped(receiver)) {
             return viaVariable(receiver, parentPath, state, depth);
           }
           return null;
@@ -165,11 +165,15 @@ final class TaskSinks {
     }
     if (parent instanceof VariableTree && ((VariableTree) parent).getInitializer() == child) {
       Symbol var = ASTHelpers.getSymbol(parent);
-      return var != null && isLocal(var) ? viaVariable(var, parentPath, state, depth) : null;
+      return var != null && Variables.isMethodScoped(var)
+          ? viaVariable(var, parentPath, state, depth)
+          : null;
     }
     if (parent instanceof AssignmentTree && ((AssignmentTree) parent).getExpression() == child) {
       Symbol var = ASTHelpers.getSymbol(((AssignmentTree) parent).getVariable());
-      return var != null && isLocal(var) ? viaVariable(var, parentPath, state, depth) : null;
+      return var != null && Variables.isMethodScoped(var)
+          ? viaVariable(var, parentPath, state, depth)
+          : null;
     }
     return null;
   }
@@ -733,15 +737,6 @@ final class TaskSinks {
     return sup != null
         && ASTHelpers.isSubtype(
             state.getTypes().erasure(type), state.getTypes().erasure(sup), state);
-  }
-
-  static boolean isLocal(Symbol sym) {
-    ElementKind kind = sym.getKind();
-    return kind == ElementKind.LOCAL_VARIABLE
-        || kind == ElementKind.PARAMETER
-        || kind == ElementKind.RESOURCE_VARIABLE
-        || kind == ElementKind.EXCEPTION_PARAMETER
-        || kind == ElementKind.BINDING_VARIABLE;
   }
 
   private static boolean containsSame(List<? extends Tree> list, Tree tree) {

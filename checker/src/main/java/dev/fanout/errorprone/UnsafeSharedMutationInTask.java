@@ -295,7 +295,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
     }
     if (e instanceof IdentifierTree) {
       Symbol sym = ASTHelpers.getSymbol(e);
-      return sym != null && TaskSinks.isLocal(sym) ? sym : null;
+      return sym != null && Variables.isMethodScoped(sym) ? sym : null;
     }
     return null;
   }
@@ -406,7 +406,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
   /** Whether the written object outlives one task run: captured, a field, or a static. */
   private static boolean isShared(Target target, TaskSinks.TaskRun site, VisitorState state) {
     Symbol var = target.var;
-    if (TaskSinks.isLocal(var)) {
+    if (Variables.isMethodScoped(var)) {
       if (site.helper != null) {
         return false; // a local of the helper method: one per call
       }
@@ -437,7 +437,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
         if (name.equals("this") || name.equals("super")) {
           return true;
         }
-        if (TaskSinks.isLocal(rootSym)) {
+        if (Variables.isMethodScoped(rootSym)) {
           return site.helper == null && !declaredWithin(rootSym, site.body.getLeaf(), state);
         }
         return rootSym.getKind() == ElementKind.FIELD;
@@ -458,7 +458,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
   }
 
   private static boolean declaredWithin(Symbol var, Tree scope, VisitorState state) {
-    VariableTree decl = ThreadSafety.declaration(var, state);
+    VariableTree decl = Variables.declaration(var, state);
     if (decl == null) {
       return true; // not in this file: treat as not ours to judge
     }

@@ -72,7 +72,7 @@ final class TaskGroupModelTest {
     public Description matchVariable(VariableTree tree, VisitorState state) {
       VarSymbol sym = ASTHelpers.getSymbol(tree);
       if (sym == null
-          || !TaskGroupModel.isLocal(sym)
+          || !Variables.isLocalVariable(sym)
           || !TaskGroupModel.isContextType(sym.type, state)) {
         return Description.NO_MATCH;
       }
