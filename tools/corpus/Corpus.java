@@ -36,7 +36,8 @@ public class Corpus {
   static int reps = 1;
   static int jobs = 1;
   static Set<String> timing;
-  static boolean timingGiven; // null: every library; else the libraries that get timing passes b and c
+  static boolean
+      timingGiven; // null: every library; else the libraries that get timing passes b and c
   static boolean quick;
   static boolean build = true;
   static String heap = "4g";
@@ -61,7 +62,10 @@ public class Corpus {
         case "--timing" -> {
           String v = args[++i];
           timingGiven = true;
-          timing = v.equals("all") ? null : v.equals("none") ? Set.of() : new HashSet<>(Arrays.asList(v.split(",")));
+          timing =
+              v.equals("all")
+                  ? null
+                  : v.equals("none") ? Set.of() : new HashSet<>(Arrays.asList(v.split(",")));
         }
         case "--work" -> work = Paths.get(args[++i]).toAbsolutePath();
         case "--heap" -> heap = args[++i];
@@ -81,10 +85,13 @@ public class Corpus {
     if (listFile == null) {
       listFile = repo.resolve(quick ? "tools/corpus/quick.txt" : "tools/corpus/libraries.txt");
     }
-    out = outArg != null
-        ? Paths.get(outArg).toAbsolutePath()
-        : repo.resolve("tools/corpus/results/" + (quick ? "quick-" : "run-")
-            + LocalDateTime.now().withNano(0).toString().replace(':', '-'));
+    out =
+        outArg != null
+            ? Paths.get(outArg).toAbsolutePath()
+            : repo.resolve(
+                "tools/corpus/results/"
+                    + (quick ? "quick-" : "run-")
+                    + LocalDateTime.now().withNano(0).toString().replace(':', '-'));
     Files.createDirectories(out);
     Files.createDirectories(work);
     for (String line : Files.readAllLines(repo.resolve(".mvn/jvm.config"))) {
@@ -97,7 +104,8 @@ public class Corpus {
   }
 
   static void usage() {
-    System.err.println("""
+    System.err.println(
+        """
         usage: tools/corpus/run [--quick] [--list FILE] [--only name,...] [--out DIR] [--reps N]
                                 [--jobs N] [--timing all|none|name,...] [--work DIR] [--heap 4g] [--no-build]
           --quick     the small list (tools/corpus/quick.txt), as CI runs it; no timing passes
@@ -137,16 +145,23 @@ public class Corpus {
   static final Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      for (Process p : LIVE) {
-        p.descendants().forEach(ProcessHandle::destroy);
-        p.destroy();
-      }
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (Process p : LIVE) {
+                    p.descendants().forEach(ProcessHandle::destroy);
+                    p.destroy();
+                  }
+                }));
   }
 
-  /** Runs a command, output to {@code log}; CPU time (user+sys of the child tree) from bash's `times`. */
-  static Result exec(List<String> cmd, Path dir, Path log) throws IOException, InterruptedException {
+  /**
+   * Runs a command, output to {@code log}; CPU time (user+sys of the child tree) from bash's
+   * `times`.
+   */
+  static Result exec(List<String> cmd, Path dir, Path log)
+      throws IOException, InterruptedException {
     Path times = Files.createTempFile(work, "times", ".txt");
     List<String> full = new ArrayList<>();
     full.add("bash");
@@ -202,25 +217,38 @@ public class Corpus {
       List<String> cmd = mvn();
       cmd.addAll(List.of("-pl", "checker", "-am", "package", "-DskipTests"));
       Result r = exec(cmd, repo, work.resolve("build-checker.log"));
-      if (r.exit != 0) throw new IllegalStateException("checker build failed:\n" + tail(r.output, 40));
+      if (r.exit != 0)
+        throw new IllegalStateException("checker build failed:\n" + tail(r.output, 40));
     }
     try (Stream<Path> s = Files.list(repo.resolve("checker/target"))) {
-      checkerJar = s.filter(p -> p.getFileName().toString().matches("fanout-checker-.*\\.jar")
-              && !p.getFileName().toString().matches(".*-(sources|javadoc|tests)\\.jar"))
-          .findFirst().orElseThrow(() -> new IllegalStateException("no checker jar in checker/target"));
+      checkerJar =
+          s.filter(
+                  p ->
+                      p.getFileName().toString().matches("fanout-checker-.*\\.jar")
+                          && !p.getFileName()
+                              .toString()
+                              .matches(".*-(sources|javadoc|tests)\\.jar"))
+              .findFirst()
+              .orElseThrow(() -> new IllegalStateException("no checker jar in checker/target"));
     }
     Path epDir = work.resolve("errorprone-" + epVersion);
     Path epLib = epDir.resolve("lib");
     if (!Files.exists(epDir.resolve("ok"))) {
       progress("resolving error_prone_core " + epVersion + " and its dependencies");
       Files.createDirectories(epDir);
-      writePom(epDir.resolve("pom.xml"),
+      writePom(
+          epDir.resolve("pom.xml"),
           List.of(new Dep("com.google.errorprone", "error_prone_core", epVersion, null)));
       List<String> cmd = mvn();
-      cmd.addAll(List.of("-f", epDir.resolve("pom.xml").toString(), DEP_PLUGIN + ":copy-dependencies",
-          "-DoutputDirectory=" + epLib));
+      cmd.addAll(
+          List.of(
+              "-f",
+              epDir.resolve("pom.xml").toString(),
+              DEP_PLUGIN + ":copy-dependencies",
+              "-DoutputDirectory=" + epLib));
       Result r = exec(cmd, epDir, epDir.resolve("fetch.log"));
-      if (r.exit != 0) throw new IllegalStateException("cannot resolve Error Prone:\n" + tail(r.output, 40));
+      if (r.exit != 0)
+        throw new IllegalStateException("cannot resolve Error Prone:\n" + tail(r.output, 40));
       Files.writeString(epDir.resolve("ok"), "");
     }
     try (Stream<Path> s = Files.list(epLib)) {
@@ -231,7 +259,8 @@ public class Corpus {
     try (ZipFile z = new ZipFile(checkerJar.toFile())) {
       ZipEntry e = z.getEntry("META-INF/services/com.google.errorprone.bugpatterns.BugChecker");
       if (e == null) throw new IllegalStateException("checker jar has no BugChecker service file");
-      for (String l : new String(z.getInputStream(e).readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+      for (String l :
+          new String(z.getInputStream(e).readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
         l = l.replaceAll("#.*", "").strip();
         if (!l.isEmpty()) classes.add(l);
       }
@@ -239,7 +268,8 @@ public class Corpus {
     List<URL> urls = new ArrayList<>();
     urls.add(checkerJar.toUri().toURL());
     for (Path p : epPath) urls.add(p.toUri().toURL());
-    try (URLClassLoader cl = new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+    try (URLClassLoader cl =
+        new URLClassLoader(urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
       for (String c : classes) {
         String name = c.substring(c.lastIndexOf('.') + 1);
         try {
@@ -257,18 +287,28 @@ public class Corpus {
       }
     }
     progress("checker " + repo.relativize(checkerJar) + "; our checks: " + String.join(", ", ours));
-    // Error Prone times each check; this plugin writes those timings out (FanoutCorpusTimings.java).
+    // Error Prone times each check; this plugin writes those timings out
+    // (FanoutCorpusTimings.java).
     timingsPlugin = work.resolve("timings-plugin");
     deleteTree(timingsPlugin);
     Files.createDirectories(timingsPlugin.resolve("META-INF/services"));
-    List<String> tc = new ArrayList<>(List.of(Paths.get(javaHome, "bin", "javac").toString(),
-        "--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
-        "--add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED",
-        "-cp", epPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)),
-        "-d", timingsPlugin.toString(), repo.resolve("tools/corpus/FanoutCorpusTimings.java").toString()));
+    List<String> tc =
+        new ArrayList<>(
+            List.of(
+                Paths.get(javaHome, "bin", "javac").toString(),
+                "--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
+                "--add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED",
+                "-cp",
+                epPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)),
+                "-d",
+                timingsPlugin.toString(),
+                repo.resolve("tools/corpus/FanoutCorpusTimings.java").toString()));
     Result tr = exec(tc, work, work.resolve("timings-plugin.log"));
-    if (tr.exit != 0) throw new IllegalStateException("cannot build the timings plugin:\n" + tail(tr.output, 20));
-    Files.writeString(timingsPlugin.resolve("META-INF/services/com.sun.source.util.Plugin"), "FanoutCorpusTimings\n");
+    if (tr.exit != 0)
+      throw new IllegalStateException("cannot build the timings plugin:\n" + tail(tr.output, 20));
+    Files.writeString(
+        timingsPlugin.resolve("META-INF/services/com.sun.source.util.Plugin"),
+        "FanoutCorpusTimings\n");
   }
 
   Path timingsPlugin;
@@ -301,11 +341,15 @@ public class Corpus {
   // ---------------------------------------------------------------- fetching
 
   record Dep(String g, String a, String v, String classifier) {
-    String key() { return g + ":" + a; }
+    String key() {
+      return g + ":" + a;
+    }
   }
 
   static void writePom(Path pom, List<Dep> deps) throws IOException {
-    StringBuilder sb = new StringBuilder("""
+    StringBuilder sb =
+        new StringBuilder(
+            """
         <project xmlns="http://maven.apache.org/POM/4.0.0">
           <modelVersion>4.0.0</modelVersion>
           <groupId>fanout.corpus</groupId><artifactId>fetch</artifactId><version>1</version>
@@ -313,9 +357,15 @@ public class Corpus {
           <dependencies>
         """);
     for (Dep d : deps) {
-      sb.append("    <dependency><groupId>").append(xml(d.g)).append("</groupId><artifactId>")
-          .append(xml(d.a)).append("</artifactId><version>").append(xml(d.v)).append("</version>");
-      if (d.classifier != null) sb.append("<classifier>").append(xml(d.classifier)).append("</classifier>");
+      sb.append("    <dependency><groupId>")
+          .append(xml(d.g))
+          .append("</groupId><artifactId>")
+          .append(xml(d.a))
+          .append("</artifactId><version>")
+          .append(xml(d.v))
+          .append("</version>");
+      if (d.classifier != null)
+        sb.append("<classifier>").append(xml(d.classifier)).append("</classifier>");
       sb.append("</dependency>\n");
     }
     sb.append("  </dependencies>\n</project>\n");
@@ -342,7 +392,8 @@ public class Corpus {
         if (type != null && !type.equals("jar") && !type.equals("bundle")) continue;
         String v = child(de, "version");
         if (v == null) continue;
-        deps.add(new Dep(child(de, "groupId"), child(de, "artifactId"), v, child(de, "classifier")));
+        deps.add(
+            new Dep(child(de, "groupId"), child(de, "artifactId"), v, child(de, "classifier")));
       }
     }
     return deps;
@@ -355,10 +406,14 @@ public class Corpus {
     return null;
   }
 
-  static final Pattern UNRESOLVED = Pattern.compile(
-      "([\\w.\\-]+):([\\w.\\-]+):(?:jar|bundle|pom)(?::([\\w.\\-]+))?:([\\w.\\-\\[\\]\\(\\),]+)");
+  static final Pattern UNRESOLVED =
+      Pattern.compile(
+          "([\\w.\\-]+):([\\w.\\-]+):(?:jar|bundle|pom)(?::([\\w.\\-]+))?:([\\w.\\-\\[\\]\\(\\),]+)");
 
-  /** Fetches sources, jar and classpath of one library into dir; returns a note on what was left out. */
+  /**
+   * Fetches sources, jar and classpath of one library into dir; returns a note on what was left
+   * out.
+   */
   String fetch(Lib lib, Path dir) throws Exception {
     Path ok = dir.resolve("fetched.ok");
     if (Files.exists(ok)) return Files.readString(ok);
@@ -370,8 +425,13 @@ public class Corpus {
     Path scratch = dir.resolve("scratch");
     Files.createDirectories(scratch);
     writePom(scratch.resolve("pom.xml"), List.of());
-    cmd.addAll(List.of("-f", scratch.resolve("pom.xml").toString(), HELP_PLUGIN + ":effective-pom",
-        "-Dartifact=" + lib.coord(), "-Doutput=" + eff));
+    cmd.addAll(
+        List.of(
+            "-f",
+            scratch.resolve("pom.xml").toString(),
+            HELP_PLUGIN + ":effective-pom",
+            "-Dartifact=" + lib.coord(),
+            "-Doutput=" + eff));
     Result r = exec(cmd, dir, dir.resolve("effective-pom.log"));
     List<Dep> extra = new ArrayList<>();
     if (r.exit == 0 && Files.exists(eff)) {
@@ -387,11 +447,20 @@ public class Corpus {
       deps.addAll(extra);
       writePom(dir.resolve("pom.xml"), deps);
       deleteTree(dir.resolve("lib"));
-      progress("fetching " + lib.coord() + " (sources, jar and " + deps.size() + " declared dependencies)"
-          + (attempt > 0 ? ", attempt " + (attempt + 1) : ""));
+      progress(
+          "fetching "
+              + lib.coord()
+              + " (sources, jar and "
+              + deps.size()
+              + " declared dependencies)"
+              + (attempt > 0 ? ", attempt " + (attempt + 1) : ""));
       cmd = mvn();
-      cmd.addAll(List.of("-f", dir.resolve("pom.xml").toString(),
-          DEP_PLUGIN + ":copy-dependencies", "-DoutputDirectory=" + dir.resolve("lib")));
+      cmd.addAll(
+          List.of(
+              "-f",
+              dir.resolve("pom.xml").toString(),
+              DEP_PLUGIN + ":copy-dependencies",
+              "-DoutputDirectory=" + dir.resolve("lib")));
       r = exec(cmd, dir, dir.resolve("fetch.log"));
       if (r.exit == 0) break;
       // Drop the declared extras Maven could not resolve, and retry; finally give up on extras.
@@ -413,16 +482,26 @@ public class Corpus {
           extra.clear();
           continue;
         }
-        throw new IllegalStateException("cannot resolve " + lib.coord() + ":\n" + tail(r.output, 30));
+        throw new IllegalStateException(
+            "cannot resolve " + lib.coord() + ":\n" + tail(r.output, 30));
       }
     }
     cmd = mvn();
-    cmd.addAll(List.of("-f", scratch.resolve("pom.xml").toString(), DEP_PLUGIN + ":copy",
-        "-Dartifact=" + lib.g + ":" + lib.a + ":" + lib.v + ":jar:sources",
-        "-DoutputDirectory=" + dir.resolve("sources-jar")));
+    cmd.addAll(
+        List.of(
+            "-f",
+            scratch.resolve("pom.xml").toString(),
+            DEP_PLUGIN + ":copy",
+            "-Dartifact=" + lib.g + ":" + lib.a + ":" + lib.v + ":jar:sources",
+            "-DoutputDirectory=" + dir.resolve("sources-jar")));
     r = exec(cmd, dir, dir.resolve("fetch-sources.log"));
-    if (r.exit != 0) throw new IllegalStateException("no sources jar for " + lib.coord() + ":\n" + tail(r.output, 20));
-    String note = dropped.isEmpty() ? "" : "unresolvable declared dependencies left out: " + String.join(" ", dropped);
+    if (r.exit != 0)
+      throw new IllegalStateException(
+          "no sources jar for " + lib.coord() + ":\n" + tail(r.output, 20));
+    String note =
+        dropped.isEmpty()
+            ? ""
+            : "unresolvable declared dependencies left out: " + String.join(" ", dropped);
     Files.writeString(ok, note);
     return note;
   }
@@ -435,7 +514,9 @@ public class Corpus {
     try (ZipInputStream z = new ZipInputStream(Files.newInputStream(jar))) {
       for (ZipEntry e; (e = z.getNextEntry()) != null; ) {
         String n = e.getName();
-        if (e.isDirectory() || !n.endsWith(".java") || n.startsWith("META-INF/")
+        if (e.isDirectory()
+            || !n.endsWith(".java")
+            || n.startsWith("META-INF/")
             || n.endsWith("module-info.java")) continue;
         Path p = dest.resolve(n).normalize();
         if (!p.startsWith(dest)) continue;
@@ -460,7 +541,10 @@ public class Corpus {
       while (i < s.length()) {
         if (inBlock) {
           int end = s.indexOf("*/", i);
-          if (end < 0) { i = s.length(); break; }
+          if (end < 0) {
+            i = s.length();
+            break;
+          }
           inBlock = false;
           i = end + 2;
         } else if (s.startsWith("/*", i)) {
@@ -484,7 +568,9 @@ public class Corpus {
             } else if (c == '"' || c == '\'') {
               inStr = true;
               q = c;
-            } else if (c == '/' && j + 1 < s.length() && (s.charAt(j + 1) == '*' || s.charAt(j + 1) == '/')) {
+            } else if (c == '/'
+                && j + 1 < s.length()
+                && (s.charAt(j + 1) == '*' || s.charAt(j + 1) == '/')) {
               break;
             }
           }
@@ -509,21 +595,38 @@ public class Corpus {
   }
 
   /** Writes an @argfile and returns the javac command. plugin: null for plain javac. */
-  List<String> javac(Lib lib, List<Path> files, Path classes, List<Path> procPath, String plugin, String tag)
+  List<String> javac(
+      Lib lib, List<Path> files, Path classes, List<Path> procPath, String plugin, String tag)
       throws IOException {
     deleteTree(classes);
     Files.createDirectories(classes);
-    List<String> a = new ArrayList<>(List.of(
-        "-proc:none", "-implicit:none", "-encoding", "UTF-8", // not -nowarn: it hides Error Prone's warnings
-        "-XDcompilePolicy=simple", "--should-stop=ifError=FLOW",
-        "-Xmaxerrs", "100000", "-Xmaxwarns", "1000000",
-        "-source", lib.source, "-target", lib.source,
-        "-d", classes.toString(),
-        "-cp", lib.classpath));
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "-proc:none",
+                "-implicit:none",
+                "-encoding",
+                "UTF-8", // not -nowarn: it hides Error Prone's warnings
+                "-XDcompilePolicy=simple",
+                "--should-stop=ifError=FLOW",
+                "-Xmaxerrs",
+                "100000",
+                "-Xmaxwarns",
+                "1000000",
+                "-source",
+                lib.source,
+                "-target",
+                lib.source,
+                "-d",
+                classes.toString(),
+                "-cp",
+                lib.classpath));
     if (plugin != null) {
       a.add("-processorpath");
-      a.add(Stream.concat(procPath.stream(), Stream.of(timingsPlugin)).map(Path::toString)
-          .collect(Collectors.joining(File.pathSeparator)));
+      a.add(
+          Stream.concat(procPath.stream(), Stream.of(timingsPlugin))
+              .map(Path::toString)
+              .collect(Collectors.joining(File.pathSeparator)));
       a.add("-Xplugin:ErrorProne " + plugin);
       Path t = lib.dir.resolve("timings-" + tag + ".tsv");
       Files.deleteIfExists(t);
@@ -564,13 +667,19 @@ public class Corpus {
     Map<String, Integer> crashes = new TreeMap<>(); // "check" -> count, for any check
     int fixFindings, patchedFiles, fixBreaks;
 
-    String coord() { return g + ":" + a + ":" + v; }
-    String name() { return a; }
+    String coord() {
+      return g + ":" + a + ":" + v;
+    }
+
+    String name() {
+      return a;
+    }
   }
 
   record Finding(String lib, String check, String file, int line, boolean fix, String message) {}
 
-  record Crash(String lib, String pass, String check, String file, String line) {}
+  /** One unhandled exception in a check: where EP reported it, its first line and its stack. */
+  record Crash(String lib, String pass, String check, String file, String line, String stack) {}
 
   final List<Lib> libs = new ArrayList<>();
   final List<Finding> findings = Collections.synchronizedList(new ArrayList<>());
@@ -584,7 +693,8 @@ public class Corpus {
       if (line.isEmpty()) continue;
       String[] parts = line.split("\\s+");
       String[] c = parts[0].split(":");
-      if (c.length != 3) throw new IllegalArgumentException("not groupId:artifactId:version: " + line);
+      if (c.length != 3)
+        throw new IllegalArgumentException("not groupId:artifactId:version: " + line);
       Lib l = new Lib();
       l.g = c[0];
       l.a = c[1];
@@ -595,9 +705,19 @@ public class Corpus {
       if (!only.isEmpty() && !only.contains(l.a) && !only.contains(l.g + ":" + l.a)) continue;
       libs.add(l);
     }
-    if (libs.isEmpty()) throw new IllegalArgumentException("no libraries selected from " + listFile);
-    progress("JDK " + Runtime.version() + " at " + javaHome + "; " + libs.size() + " libraries from "
-        + repo.relativize(listFile) + "; results in " + out);
+    if (libs.isEmpty())
+      throw new IllegalArgumentException("no libraries selected from " + listFile);
+    progress(
+        "JDK "
+            + Runtime.version()
+            + " at "
+            + javaHome
+            + "; "
+            + libs.size()
+            + " libraries from "
+            + repo.relativize(listFile)
+            + "; results in "
+            + out);
     setupToolchain();
     // `jobs` libraries at once, each fetched (Maven) and then compiled.
     var pool = java.util.concurrent.Executors.newFixedThreadPool(jobs);
@@ -606,27 +726,30 @@ public class Corpus {
     for (Lib lib : libs) {
       String tag = "[" + (++i) + "/" + libs.size() + " " + lib.a + "] ";
       lib.dir = work.resolve("libs").resolve(lib.a + "-" + lib.v);
-      futures.add(pool.submit(() -> {
-        TAG.set(tag);
-        try {
-          lib.note = fetch(lib, lib.dir);
-        } catch (Exception e) {
-          lib.status = "failed";
-          lib.note = "fetch: " + firstLine(e.getMessage());
-          progress("FAILED: " + e.getMessage());
-          writeResults(false);
-          return null;
-        }
-        try {
-          runLibrary(lib);
-        } catch (Exception e) {
-          lib.status = "failed";
-          lib.note = (lib.note.isEmpty() ? "" : lib.note + "; ") + firstLine(e.getMessage());
-          progress("FAILED: " + e.getMessage());
-        }
-        writeResults(false);
-        return null;
-      }));
+      futures.add(
+          pool.submit(
+              () -> {
+                TAG.set(tag);
+                try {
+                  lib.note = fetch(lib, lib.dir);
+                } catch (Exception e) {
+                  lib.status = "failed";
+                  lib.note = "fetch: " + firstLine(e.getMessage());
+                  progress("FAILED: " + e.getMessage());
+                  writeResults(false);
+                  return null;
+                }
+                try {
+                  runLibrary(lib);
+                } catch (Exception e) {
+                  lib.status = "failed";
+                  lib.note =
+                      (lib.note.isEmpty() ? "" : lib.note + "; ") + firstLine(e.getMessage());
+                  progress("FAILED: " + e.getMessage());
+                }
+                writeResults(false);
+                return null;
+              }));
     }
     for (var f : futures) f.get();
     pool.shutdown();
@@ -635,9 +758,17 @@ public class Corpus {
     long ourCrashes = crashes.stream().filter(c -> ours.contains(c.check)).count();
     int breaks = libs.stream().mapToInt(l -> l.fixBreaks).sum();
     boolean failedLib = libs.stream().anyMatch(l -> !l.status.equals("ok"));
-    progress("done: " + findings.size() + " findings, " + ourCrashes + " crashes of our checks, "
-        + breaks + " fixes broke compilation" + (failedLib ? ", some libraries failed" : "")
-        + "; " + out.resolve("summary.md"));
+    progress(
+        "done: "
+            + findings.size()
+            + " findings, "
+            + ourCrashes
+            + " crashes of our checks, "
+            + breaks
+            + " fixes broke compilation"
+            + (failedLib ? ", some libraries failed" : "")
+            + "; "
+            + out.resolve("summary.md"));
     if (ourCrashes > 0 || breaks > 0) return 1;
     return failedLib ? 2 : 0;
   }
@@ -656,7 +787,10 @@ public class Corpus {
     unzipSources(srcJar, src);
     List<Path> files;
     try (Stream<Path> s = Files.walk(src)) {
-      files = s.filter(p -> p.toString().endsWith(".java")).sorted().collect(Collectors.toCollection(ArrayList::new));
+      files =
+          s.filter(p -> p.toString().endsWith(".java"))
+              .sorted()
+              .collect(Collectors.toCollection(ArrayList::new));
     }
     int total = files.size();
     Path classes = lib.dir.resolve("classes");
@@ -665,7 +799,11 @@ public class Corpus {
     Result plain = null;
     for (int round = 1; ; round++) {
       progress("javac round " + round + ": " + files.size() + " files");
-      plain = exec(javac(lib, files, classes, null, null, "javac"), lib.dir, lib.dir.resolve("javac.log"));
+      plain =
+          exec(
+              javac(lib, files, classes, null, null, "javac"),
+              lib.dir,
+              lib.dir.resolve("javac.log"));
       if (plain.exit == 0) break;
       Set<Path> bad = new LinkedHashSet<>();
       Map<Path, String> why = new HashMap<>();
@@ -679,8 +817,11 @@ public class Corpus {
       }
       bad.retainAll(new HashSet<>(files));
       if (bad.isEmpty() || round >= 8) {
-        throw new IllegalStateException("plain javac fails and names no file to drop (round " + round + "):\n"
-            + tail(plain.output, 15));
+        throw new IllegalStateException(
+            "plain javac fails and names no file to drop (round "
+                + round
+                + "):\n"
+                + tail(plain.output, 15));
       }
       for (Path p : bad) {
         excluded.add(lib.a + "\t" + src.relativize(p) + "\t" + why.get(p).replace('\t', ' '));
@@ -702,8 +843,10 @@ public class Corpus {
         }
       }
     }
-    progress(String.format("%,d files, %,d non-blank lines (%,d code lines) compile; %d files (%,d lines) excluded",
-        lib.files, lib.lines, lib.code, lib.filesExcluded, lib.linesExcluded));
+    progress(
+        String.format(
+            "%,d files, %,d non-blank lines (%,d code lines) compile; %d files (%,d lines) excluded",
+            lib.files, lib.lines, lib.code, lib.filesExcluded, lib.linesExcluded));
 
     List<Path> epOnly = epPath;
     List<Path> epOurs = new ArrayList<>(epPath);
@@ -715,7 +858,11 @@ public class Corpus {
       String r = reps > 1 ? " (rep " + rep + "/" + reps + ")" : "";
       if (rep > 1) {
         progress("pass a: plain javac" + r);
-        plain = exec(javac(lib, files, classes, null, null, "javac"), lib.dir, lib.dir.resolve("javac.log"));
+        plain =
+            exec(
+                javac(lib, files, classes, null, null, "javac"),
+                lib.dir,
+                lib.dir.resolve("javac.log"));
         lib.javacT.add(new double[] {plain.cpu, plain.wall});
       }
       // alternate the order so neither pass always runs first
@@ -723,13 +870,21 @@ public class Corpus {
       for (int k = 0; k < 2; k++) {
         if ((k == 0) == epFirst) {
           progress("pass b: Error Prone defaults" + r);
-          Result b = exec(javac(lib, files, classes, epOnly, epFlags, "ep"), lib.dir, lib.dir.resolve("ep.log"));
+          Result b =
+              exec(
+                  javac(lib, files, classes, epOnly, epFlags, "ep"),
+                  lib.dir,
+                  lib.dir.resolve("ep.log"));
           checkExit(lib, b, "ep");
           lib.epT.add(new double[] {b.cpu, b.wall});
           if (rep == 1) collectCrashes(lib, "ep-defaults", b.output);
         } else {
           progress("pass c: Error Prone defaults + our checks" + r);
-          Result c = exec(javac(lib, files, classes, epOurs, epFlags, "ep-ours"), lib.dir, lib.dir.resolve("ep-ours.log"));
+          Result c =
+              exec(
+                  javac(lib, files, classes, epOurs, epFlags, "ep-ours"),
+                  lib.dir,
+                  lib.dir.resolve("ep-ours.log"));
           checkExit(lib, c, "ep-ours");
           lib.oursT.add(new double[] {c.cpu, c.wall});
           double[] sp = spans(lib.dir.resolve("timings-ep-ours.tsv"));
@@ -738,13 +893,25 @@ public class Corpus {
         }
       }
     }
-    if (timed) progress(String.format("javac %.1fs, EP %.1fs, EP+ours %.1fs CPU: overhead %+.2f%%",
-        median(lib.javacT, 0), median(lib.epT, 0), median(lib.oursT, 0), 100 * overhead(lib)));
+    if (timed)
+      progress(
+          String.format(
+              "javac %.1fs, EP %.1fs, EP+ours %.1fs CPU: overhead %+.2f%%",
+              median(lib.javacT, 0),
+              median(lib.epT, 0),
+              median(lib.oursT, 0),
+              100 * overhead(lib)));
 
     // Pass d: only our checks, for the findings.
     progress("pass d: only our checks");
-    String oursFlags = "-XepDisableAllChecks " + ours.stream().map(n -> "-Xep:" + n + ":WARN").collect(Collectors.joining(" "));
-    Result d = exec(javac(lib, files, classes, epOurs, oursFlags, "ours"), lib.dir, lib.dir.resolve("ours.log"));
+    String oursFlags =
+        "-XepDisableAllChecks "
+            + ours.stream().map(n -> "-Xep:" + n + ":WARN").collect(Collectors.joining(" "));
+    Result d =
+        exec(
+            javac(lib, files, classes, epOurs, oursFlags, "ours"),
+            lib.dir,
+            lib.dir.resolve("ours.log"));
     lib.oursOnlyCpu = d.cpu;
     lib.oursOnlyWall = d.wall;
     lib.spanOursD = spans(lib.dir.resolve("timings-ours.tsv"))[0];
@@ -769,20 +936,36 @@ public class Corpus {
         Files.copy(f, c);
         copies.add(c);
       }
-      String patchFlags = "-XepPatchChecks:" + String.join(",", ours) + " -XepPatchLocation:IN_PLACE";
-      Result pr = exec(javac(lib, copies, classes, epOurs, patchFlags, "patch"), lib.dir, lib.dir.resolve("patch.log"));
+      String patchFlags =
+          "-XepPatchChecks:" + String.join(",", ours) + " -XepPatchLocation:IN_PLACE";
+      Result pr =
+          exec(
+              javac(lib, copies, classes, epOurs, patchFlags, "patch"),
+              lib.dir,
+              lib.dir.resolve("patch.log"));
       collectCrashes(lib, "patch", pr.output);
       for (Path c : copies) {
         if (Files.mismatch(c, src.resolve(patched.relativize(c))) >= 0) lib.patchedFiles++;
       }
       progress(lib.patchedFiles + " files patched; recompiling the patched copy with plain javac");
-      Result rc = exec(javac(lib, copies, classes, null, null, "javac-patched"), lib.dir, lib.dir.resolve("javac-patched.log"));
+      Result rc =
+          exec(
+              javac(lib, copies, classes, null, null, "javac-patched"),
+              lib.dir,
+              lib.dir.resolve("javac-patched.log"));
       if (rc.exit != 0) {
         for (String l : rc.output.split("\n")) {
           Matcher m = DIAG.matcher(l);
           if (m.matches() && m.group(3).equals("error")) {
             lib.fixBreaks++;
-            fixErrors.add(lib.a + "\t" + patched.relativize(Paths.get(m.group(1))) + "\t" + m.group(2) + "\t" + m.group(4));
+            fixErrors.add(
+                lib.a
+                    + "\t"
+                    + patched.relativize(Paths.get(m.group(1)))
+                    + "\t"
+                    + m.group(2)
+                    + "\t"
+                    + m.group(4));
           }
         }
         if (lib.fixBreaks == 0) {
@@ -790,17 +973,30 @@ public class Corpus {
           fixErrors.add(lib.a + "\t-\t-\t" + firstLine(tail(rc.output, 5)));
         }
       }
-      progress(lib.fixBreaks == 0 ? "patched copy compiles" : "PATCHED COPY HAS " + lib.fixBreaks + " COMPILE ERRORS");
+      progress(
+          lib.fixBreaks == 0
+              ? "patched copy compiles"
+              : "PATCHED COPY HAS " + lib.fixBreaks + " COMPILE ERRORS");
     }
-    long mineCrashes = lib.crashes.entrySet().stream().filter(e -> ours.contains(e.getKey())).mapToInt(Map.Entry::getValue).sum();
+    long mineCrashes =
+        lib.crashes.entrySet().stream()
+            .filter(e -> ours.contains(e.getKey()))
+            .mapToInt(Map.Entry::getValue)
+            .sum();
     if (mineCrashes > 0) progress("OUR CHECKS CRASHED " + mineCrashes + " TIMES");
   }
 
   /** EP's findings are warnings here; an error is a crash or something unexpected: say so. */
   void checkExit(Lib lib, Result r, String pass) {
     if (r.exit != 0 && !r.output.contains("An unhandled exception was thrown by the Error Prone")) {
-      lib.note = (lib.note.isEmpty() ? "" : lib.note + "; ") + "pass " + pass + " exited " + r.exit + ": "
-          + firstLine(tail(r.output, 3));
+      lib.note =
+          (lib.note.isEmpty() ? "" : lib.note + "; ")
+              + "pass "
+              + pass
+              + " exited "
+              + r.exit
+              + ": "
+              + firstLine(tail(r.output, 3));
     }
   }
 
@@ -811,14 +1007,27 @@ public class Corpus {
       Matcher d = DIAG.matcher(lines[i]);
       String where = d.matches() ? lines[i].substring(0, lines[i].indexOf(": error")) : "-";
       String check = "?", first = "";
-      for (int j = i + 1; j < Math.min(lines.length, i + 40); j++) {
+      StringBuilder stack = new StringBuilder();
+      for (int j = i + 1; j < lines.length; j++) {
+        if (DIAG.matcher(lines[j]).matches()) break;
         Matcher m = CRASH_CHECK.matcher(lines[j]);
         if (m.find() && check.equals("?")) check = m.group(1);
-        if (first.isEmpty() && lines[j].strip().matches("^[\\w.$]+(Exception|Error)\\b.*")) first = lines[j].strip();
-        if (DIAG.matcher(lines[j]).matches()) break;
+        String t = lines[j].strip();
+        boolean head = first.isEmpty() && t.matches("^[\\w.$]+(Exception|Error)\\b.*");
+        if (head) first = t;
+        // The stack: the exception line and every frame and cause after it, as EP printed them.
+        if (!first.isEmpty()
+            && (head || t.startsWith("at ") || t.startsWith("Caused by:") || t.startsWith("..."))) {
+          stack.append("    ").append(t).append('\n');
+        }
       }
       lib.crashes.merge(check, 1, Integer::sum);
-      crashes.add(new Crash(lib.a, pass, check, where, first));
+      crashes.add(new Crash(lib.a, pass, check, where, first, stack.toString()));
+      if (ours.contains(check)) {
+        // The top of the stack here; all of it in crash-stacks.txt.
+        String top = stack.toString().lines().limit(12).collect(Collectors.joining("\n"));
+        progress("CRASH in " + check + " at " + where + ":\n" + top);
+      }
     }
   }
 
@@ -868,7 +1077,10 @@ public class Corpus {
   static List<double[]> ratios(Lib l) {
     List<double[]> r = new ArrayList<>();
     for (int i = 0; i < Math.min(l.epT.size(), l.oursT.size()); i++) {
-      r.add(new double[] {l.oursT.get(i)[0] / l.epT.get(i)[0] - 1, l.oursT.get(i)[1] / l.epT.get(i)[1] - 1});
+      r.add(
+          new double[] {
+            l.oursT.get(i)[0] / l.epT.get(i)[0] - 1, l.oursT.get(i)[1] / l.epT.get(i)[1] - 1
+          });
     }
     return r;
   }
@@ -893,39 +1105,103 @@ public class Corpus {
     }
     Map<String, Integer> order = new HashMap<>();
     for (Lib l : libs) order.put(l.a, order.size());
-    findings.sort(Comparator.comparing((Finding x) -> order.get(x.lib)).thenComparing(Finding::file).thenComparing(Finding::line));
+    findings.sort(
+        Comparator.comparing((Finding x) -> order.get(x.lib))
+            .thenComparing(Finding::file)
+            .thenComparing(Finding::line));
     // summary.tsv
-    StringBuilder t = new StringBuilder("library\tversion\tstatus\tfiles\tnon_blank_lines\tcode_lines\tfiles_excluded\t"
-        + "lines_excluded\tjavac_cpu_s\tep_cpu_s\tep_ours_cpu_s\tours_only_cpu_s\tjavac_wall_s\tep_wall_s\tep_ours_wall_s\t"
-        + "overhead_cpu\toverhead_wall\tours_check_s\tours_share_in_process\tfindings\t" + ours.stream().map(n -> "findings_" + n).collect(Collectors.joining("\t"))
-        + "\tcrashes_ours\tcrashes_other\tfindings_with_fix\tpatched_files\tfix_compile_errors\tnote\n");
+    StringBuilder t =
+        new StringBuilder(
+            "library\tversion\tstatus\tfiles\tnon_blank_lines\tcode_lines\tfiles_excluded\t"
+                + "lines_excluded\tjavac_cpu_s\tep_cpu_s\tep_ours_cpu_s\tours_only_cpu_s\tjavac_wall_s\tep_wall_s\tep_ours_wall_s\t"
+                + "overhead_cpu\toverhead_wall\tours_check_s\tours_share_in_process\tfindings\t"
+                + ours.stream().map(n -> "findings_" + n).collect(Collectors.joining("\t"))
+                + "\tcrashes_ours\tcrashes_other\tfindings_with_fix\tpatched_files\tfix_compile_errors\tnote\n");
     for (Lib l : done) {
-      t.append(String.join("\t", l.a, l.v, l.status, "" + l.files, "" + l.lines, "" + l.code, "" + l.filesExcluded,
-          "" + l.linesExcluded, sec(median(l.javacT, 0)), sec(median(l.epT, 0)), sec(median(l.oursT, 0)),
-          sec(l.oursOnlyCpu), sec(median(l.javacT, 1)), sec(median(l.epT, 1)), sec(median(l.oursT, 1)),
-          String.format("%.4f", overhead(l)), String.format("%.4f", median(ratios(l), 1)),
-          String.format("%.2f", l.spanOursD), String.format("%.4f", inProcessShare(l)),
-          "" + l.findings.values().stream().mapToInt(Integer::intValue).sum()));
+      t.append(
+          String.join(
+              "\t",
+              l.a,
+              l.v,
+              l.status,
+              "" + l.files,
+              "" + l.lines,
+              "" + l.code,
+              "" + l.filesExcluded,
+              "" + l.linesExcluded,
+              sec(median(l.javacT, 0)),
+              sec(median(l.epT, 0)),
+              sec(median(l.oursT, 0)),
+              sec(l.oursOnlyCpu),
+              sec(median(l.javacT, 1)),
+              sec(median(l.epT, 1)),
+              sec(median(l.oursT, 1)),
+              String.format("%.4f", overhead(l)),
+              String.format("%.4f", median(ratios(l), 1)),
+              String.format("%.2f", l.spanOursD),
+              String.format("%.4f", inProcessShare(l)),
+              "" + l.findings.values().stream().mapToInt(Integer::intValue).sum()));
       for (String n : ours) t.append('\t').append(l.findings.getOrDefault(n, 0));
-      t.append('\t').append(crashCount(l, true)).append('\t').append(crashCount(l, false))
-          .append('\t').append(l.fixFindings).append('\t').append(l.patchedFiles).append('\t').append(l.fixBreaks)
-          .append('\t').append(l.note.replace('\t', ' ').replace('\n', ' ')).append('\n');
+      t.append('\t')
+          .append(crashCount(l, true))
+          .append('\t')
+          .append(crashCount(l, false))
+          .append('\t')
+          .append(l.fixFindings)
+          .append('\t')
+          .append(l.patchedFiles)
+          .append('\t')
+          .append(l.fixBreaks)
+          .append('\t')
+          .append(l.note.replace('\t', ' ').replace('\n', ' '))
+          .append('\n');
     }
     Files.writeString(out.resolve("summary.tsv"), t);
     StringBuilder f = new StringBuilder("library\tcheck\tfile\tline\thas_fix\tmessage\n");
     for (Finding x : findings) {
-      f.append(String.join("\t", x.lib, x.check, x.file, "" + x.line, x.fix ? "yes" : "no", x.message.replace('\t', ' '))).append('\n');
+      f.append(
+              String.join(
+                  "\t",
+                  x.lib,
+                  x.check,
+                  x.file,
+                  "" + x.line,
+                  x.fix ? "yes" : "no",
+                  x.message.replace('\t', ' ')))
+          .append('\n');
     }
     Files.writeString(out.resolve("findings.tsv"), f);
     StringBuilder c = new StringBuilder("library\tpass\tcheck\tat\texception\n");
-    for (Crash x : copy(crashes)) c.append(String.join("\t", x.lib, x.pass, x.check, x.file, x.line)).append('\n');
+    for (Crash x : copy(crashes))
+      c.append(String.join("\t", x.lib, x.pass, x.check, x.file, x.line)).append('\n');
     Files.writeString(out.resolve("crashes.tsv"), c);
-    Files.writeString(out.resolve("excluded.tsv"), "library\tfile\tfirst javac error\n" + String.join("\n", copy(excluded)) + "\n");
-    Files.writeString(out.resolve("fix-errors.tsv"), "library\tfile\tline\terror\n" + String.join("\n", copy(fixErrors)) + "\n");
+    StringBuilder st = new StringBuilder();
+    for (Crash x : copy(crashes)) {
+      st.append(x.lib)
+          .append(" pass ")
+          .append(x.pass)
+          .append(": ")
+          .append(x.check)
+          .append(" at ")
+          .append(x.file)
+          .append('\n')
+          .append(x.stack)
+          .append('\n');
+    }
+    Files.writeString(out.resolve("crash-stacks.txt"), st);
+    Files.writeString(
+        out.resolve("excluded.tsv"),
+        "library\tfile\tfirst javac error\n" + String.join("\n", copy(excluded)) + "\n");
+    Files.writeString(
+        out.resolve("fix-errors.tsv"),
+        "library\tfile\tline\terror\n" + String.join("\n", copy(fixErrors)) + "\n");
     Files.writeString(out.resolve("summary.md"), markdown(done, findings));
   }
 
-  /** Over the timed libraries: sum of our checks' time / sum of (compile - ours), first repetition's medians. */
+  /**
+   * Over the timed libraries: sum of our checks' time / sum of (compile - ours), first repetition's
+   * medians.
+   */
   static double totalInProcessShare(List<Lib> done) {
     double o = 0, rest = 0;
     for (Lib l : done) {
@@ -940,20 +1216,40 @@ public class Corpus {
   }
 
   int crashCount(Lib l, boolean mine) {
-    return l.crashes.entrySet().stream().filter(e -> ours.contains(e.getKey()) == mine).mapToInt(Map.Entry::getValue).sum();
+    return l.crashes.entrySet().stream()
+        .filter(e -> ours.contains(e.getKey()) == mine)
+        .mapToInt(Map.Entry::getValue)
+        .sum();
   }
 
   String markdown(List<Lib> done, List<Finding> findings) {
     StringBuilder m = new StringBuilder();
     m.append("# Corpus run\n\n");
-    m.append("- list: `").append(repo.relativize(listFile)).append("`, ").append(done.size()).append(" libraries")
-        .append("; timing repetitions: ").append(reps).append("\n");
-    m.append("- JDK ").append(Runtime.version()).append("; Error Prone ").append(epVersion).append("; checker `")
-        .append(checkerJar == null ? "?" : checkerJar.getFileName()).append("`; our checks: ").append(String.join(", ", ours)).append("\n");
-    m.append("- lines: non-blank lines of the compiled files (code lines: non-blank lines that are not only comment)\n");
-    m.append("- times: CPU seconds (user+sys of the javac process), median over repetitions; overhead = EP+ours / EP - 1\n\n");
-    m.append("- our checks s: Error Prone's own timers of our checks in the ours-only pass (wall); in-process share: our checks' timed share of one EP+ours compile, ours / (compile - ours)\n\n");
-    m.append("| library | version | files | lines | code lines | excluded files (lines) | javac s | EP s | EP+ours s | overhead | EP+ours / javac | our checks s | in-process share |");
+    m.append("- list: `")
+        .append(repo.relativize(listFile))
+        .append("`, ")
+        .append(done.size())
+        .append(" libraries")
+        .append("; timing repetitions: ")
+        .append(reps)
+        .append("\n");
+    m.append("- JDK ")
+        .append(Runtime.version())
+        .append("; Error Prone ")
+        .append(epVersion)
+        .append("; checker `")
+        .append(checkerJar == null ? "?" : checkerJar.getFileName())
+        .append("`; our checks: ")
+        .append(String.join(", ", ours))
+        .append("\n");
+    m.append(
+        "- lines: non-blank lines of the compiled files (code lines: non-blank lines that are not only comment)\n");
+    m.append(
+        "- times: CPU seconds (user+sys of the javac process), median over repetitions; overhead = EP+ours / EP - 1\n\n");
+    m.append(
+        "- our checks s: Error Prone's own timers of our checks in the ours-only pass (wall); in-process share: our checks' timed share of one EP+ours compile, ours / (compile - ours)\n\n");
+    m.append(
+        "| library | version | files | lines | code lines | excluded files (lines) | javac s | EP s | EP+ours s | overhead | EP+ours / javac | our checks s | in-process share |");
     for (String n : ours) m.append(' ').append(n).append(" |");
     m.append(" crashes (ours/other) | fixes applied (files) | fixes breaking compile |\n|");
     m.append("---|".repeat(13 + ours.size() + 3)).append('\n');
@@ -966,37 +1262,99 @@ public class Corpus {
     int cro = 0, crx = 0, fx = 0, pf = 0, br = 0;
     for (Lib l : done) {
       if (!l.status.equals("ok")) {
-        m.append("| ").append(l.a).append(" | ").append(l.v).append(" | failed: ").append(l.note.replace('|', '/'))
-            .append(" |".repeat(12 + ours.size() + 3)).append('\n');
+        m.append("| ")
+            .append(l.a)
+            .append(" | ")
+            .append(l.v)
+            .append(" | failed: ")
+            .append(l.note.replace('|', '/'))
+            .append(" |".repeat(12 + ours.size() + 3))
+            .append('\n');
         continue;
       }
       double a = median(l.javacT, 0), b = median(l.epT, 0), cc = median(l.oursT, 0);
-      files += l.files; lines += l.lines; code += l.code; exF += l.filesExcluded; exL += l.linesExcluded;
+      files += l.files;
+      lines += l.lines;
+      code += l.code;
+      exF += l.filesExcluded;
+      exL += l.linesExcluded;
       ja += a;
       if (!l.epT.isEmpty()) {
-        jt += a; eb += b; oc += cc; timedLines += l.lines; timed++;
+        jt += a;
+        eb += b;
+        oc += cc;
+        timedLines += l.lines;
+        timed++;
       }
       spanD += l.spanOursD;
       javacWall += median(l.javacT, 1);
-      m.append(String.format("| %s | %s | %,d | %,d | %,d | %d (%,d) | %s | %s | %s | %s | %s | %.2f | %s |", l.a, l.v, l.files,
-          l.lines, l.code, l.filesExcluded, l.linesExcluded, sec(a), sec(b), sec(cc), pct(overhead(l)), ratio(cc / a),
-          l.spanOursD, pct(inProcessShare(l))));
+      m.append(
+          String.format(
+              "| %s | %s | %,d | %,d | %,d | %d (%,d) | %s | %s | %s | %s | %s | %.2f | %s |",
+              l.a,
+              l.v,
+              l.files,
+              l.lines,
+              l.code,
+              l.filesExcluded,
+              l.linesExcluded,
+              sec(a),
+              sec(b),
+              sec(cc),
+              pct(overhead(l)),
+              ratio(cc / a),
+              l.spanOursD,
+              pct(inProcessShare(l))));
       for (String n : ours) {
         int k = l.findings.getOrDefault(n, 0);
         tot.merge(n, k, Integer::sum);
         m.append(' ').append(k).append(" |");
       }
       int co = crashCount(l, true), cx = crashCount(l, false);
-      cro += co; crx += cx; fx += l.fixFindings; pf += l.patchedFiles; br += l.fixBreaks;
-      m.append(' ').append(co).append('/').append(cx).append(" | ").append(l.fixFindings).append(" (").append(l.patchedFiles)
-          .append(") | ").append(l.fixBreaks).append(" |\n");
+      cro += co;
+      crx += cx;
+      fx += l.fixFindings;
+      pf += l.patchedFiles;
+      br += l.fixBreaks;
+      m.append(' ')
+          .append(co)
+          .append('/')
+          .append(cx)
+          .append(" | ")
+          .append(l.fixFindings)
+          .append(" (")
+          .append(l.patchedFiles)
+          .append(") | ")
+          .append(l.fixBreaks)
+          .append(" |\n");
     }
-    m.append(String.format("| **total** | | %,d | %,d | %,d | %d (%,d) | %s | %s | %s | %s | %s | %.1f | %s |", files, lines, code, exF, exL,
-        sec(ja), timed > 0 ? sec(eb) : "-", timed > 0 ? sec(oc) : "-", timed > 0 ? pct(oc / eb - 1) : "-",
-        timed > 0 ? ratio(oc / jt) : "-", spanD, pct(totalInProcessShare(done))));
+    m.append(
+        String.format(
+            "| **total** | | %,d | %,d | %,d | %d (%,d) | %s | %s | %s | %s | %s | %.1f | %s |",
+            files,
+            lines,
+            code,
+            exF,
+            exL,
+            sec(ja),
+            timed > 0 ? sec(eb) : "-",
+            timed > 0 ? sec(oc) : "-",
+            timed > 0 ? pct(oc / eb - 1) : "-",
+            timed > 0 ? ratio(oc / jt) : "-",
+            spanD,
+            pct(totalInProcessShare(done))));
     for (String n : ours) m.append(" **").append(tot.getOrDefault(n, 0)).append("** |");
-    m.append(" ").append(cro).append('/').append(crx).append(" | ").append(fx).append(" (").append(pf).append(") | ")
-        .append(br).append(" |\n\n");
+    m.append(" ")
+        .append(cro)
+        .append('/')
+        .append(crx)
+        .append(" | ")
+        .append(fx)
+        .append(" (")
+        .append(pf)
+        .append(") | ")
+        .append(br)
+        .append(" |\n\n");
     // headline overhead with its spread over repetitions
     List<Double> perRep = new ArrayList<>();
     for (int r = 0; r < reps; r++) {
@@ -1005,7 +1363,10 @@ public class Corpus {
       for (Lib l : done) {
         if (!l.status.equals("ok")) continue;
         if (l.epT.isEmpty()) continue; // not timed
-        if (l.epT.size() <= r || l.oursT.size() <= r) { all = false; break; }
+        if (l.epT.size() <= r || l.oursT.size() <= r) {
+          all = false;
+          break;
+        }
         sb += l.epT.get(r)[0];
         sc += l.oursT.get(r)[0];
       }
@@ -1013,30 +1374,57 @@ public class Corpus {
     }
     Collections.sort(perRep);
     if (!perRep.isEmpty() && timed > 0) {
-      m.append(String.format("Overhead of our checks over Error Prone's defaults, summed over the %d timed libraries (%,d lines; CPU): "
-              + "median %s over %d repetition(s), range %s to %s; EP+ours / plain javac: %s.%n",
-          timed, timedLines, pct(perRep.get(perRep.size() / 2)), perRep.size(), pct(perRep.get(0)),
-          pct(perRep.get(perRep.size() - 1)), ratio(oc / jt)));
+      m.append(
+          String.format(
+              "Overhead of our checks over Error Prone's defaults, summed over the %d timed libraries (%,d lines; CPU): "
+                  + "median %s over %d repetition(s), range %s to %s; EP+ours / plain javac: %s.%n",
+              timed,
+              timedLines,
+              pct(perRep.get(perRep.size() / 2)),
+              perRep.size(),
+              pct(perRep.get(0)),
+              pct(perRep.get(perRep.size() - 1)),
+              ratio(oc / jt)));
     }
     double share = totalInProcessShare(done);
     if (!Double.isNaN(share)) {
-      m.append(String.format("Our checks' share of an EP+ours compile, by Error Prone's own timers inside each javac process, "
-          + "summed over the timed libraries: %s (ours / the rest of the compile; independent of the load between runs).%n", pct(share)));
+      m.append(
+          String.format(
+              "Our checks' share of an EP+ours compile, by Error Prone's own timers inside each javac process, "
+                  + "summed over the timed libraries: %s (ours / the rest of the compile; independent of the load between runs).%n",
+              pct(share)));
     }
-    m.append(String.format("Our checks' time over all %d libraries by Error Prone's timers (ours-only pass): %.1f s, %s of plain javac's wall time.%n",
-        done.size(), spanD, pct(spanD / javacWall)));
-    m.append(String.format("Findings: %d; crashes of our checks: %d; files patched by our fixes: %d; compile errors after the fixes: %d.%n",
-        findings.size(), cro, pf, br));
+    m.append(
+        String.format(
+            "Our checks' time over all %d libraries by Error Prone's timers (ours-only pass): %.1f s, %s of plain javac's wall time.%n",
+            done.size(), spanD, pct(spanD / javacWall)));
+    m.append(
+        String.format(
+            "Findings: %d; crashes of our checks: %d; files patched by our fixes: %d; compile errors after the fixes: %d.%n",
+            findings.size(), cro, pf, br));
     if (!findings.isEmpty()) {
       m.append("\n## Findings\n\n| library | check | file:line | message |\n|---|---|---|---|\n");
       for (Finding x : findings) {
-        m.append("| ").append(x.lib).append(" | ").append(x.check).append(" | `").append(x.file).append(':').append(x.line)
-            .append("` | ").append(x.message.replace("|", "\\|")).append(" |\n");
+        m.append("| ")
+            .append(x.lib)
+            .append(" | ")
+            .append(x.check)
+            .append(" | `")
+            .append(x.file)
+            .append(':')
+            .append(x.line)
+            .append("` | ")
+            .append(x.message.replace("|", "\\|"))
+            .append(" |\n");
       }
     }
     if (!copy(crashes).isEmpty()) {
-      m.append("\n## Crashes\n\n| library | pass | check | at | exception |\n|---|---|---|---|---|\n");
-      for (Crash x : copy(crashes)) m.append("| ").append(String.join(" | ", x.lib, x.pass, x.check, x.file, x.line)).append(" |\n");
+      m.append(
+          "\n## Crashes\n\n| library | pass | check | at | exception |\n|---|---|---|---|---|\n");
+      for (Crash x : copy(crashes))
+        m.append("| ")
+            .append(String.join(" | ", x.lib, x.pass, x.check, x.file, x.line))
+            .append(" |\n");
     }
     return m.toString();
   }

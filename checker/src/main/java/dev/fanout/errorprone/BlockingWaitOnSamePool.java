@@ -2,8 +2,6 @@ package dev.fanout.errorprone;
 
 import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
-import static com.google.errorprone.matchers.Matchers.anyOf;
-import static com.google.errorprone.matchers.method.MethodMatchers.constructor;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 import static dev.fanout.errorprone.ExecutorOrigins.variable;
@@ -27,7 +25,6 @@ import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
-import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
@@ -47,8 +44,8 @@ import org.jspecify.annotations.Nullable;
  * the pool's threads; once every thread waits, nothing is left to run the work they wait for
  * (thread-starvation deadlock).
  *
- * <p>Reported only when both are provable from this file: the pool is bounded (a local or a
- * private or final field whose every value is {@code Executors.newFixedThreadPool}, {@code
+ * <p>Reported only when both are provable from this file: the pool is bounded (a local or a private
+ * or final field whose every value is {@code Executors.newFixedThreadPool}, {@code
  * newSingleThreadExecutor}, {@code newScheduledThreadPool}, {@code
  * newSingleThreadScheduledExecutor}, or a {@code ThreadPoolExecutor} whose queue holds tasks back
  * rather than growing the pool), and the outer task and the waited-for work go to the same
@@ -72,51 +69,8 @@ import org.jspecify.annotations.Nullable;
 public final class BlockingWaitOnSamePool extends BugChecker
     implements MethodInvocationTreeMatcher {
 
-  private static final String FUTURE = "java.util.concurrent.Future";
-  private static final String COMPLETABLE_FUTURE = "java.util.concurrent.CompletableFuture";
-  private static final String COMPLETION_STAGE = "java.util.concurrent.CompletionStage";
-  private static final String EXECUTORS = "java.util.concurrent.Executors";
-
-  /** {@code future.get()}, {@code future.get(timeout, unit)}, {@code completableFuture.join()}. */
-  private static final Matcher<ExpressionTree> FUTURE_WAIT =
-      anyOf(
-          instanceMethod().onDescendantOf(FUTURE).named("get"),
-          instanceMethod().onDescendantOf(COMPLETABLE_FUTURE).named("join"));
-
-  /** {@code executor.invokeAll(...)}, {@code executor.invokeAny(...)}: they block until done. */
-  private static final Matcher<ExpressionTree> INVOKE =
-      instanceMethod()
-          .onDescendantOf("java.util.concurrent.ExecutorService")
-          .namedAnyOf("invokeAll", "invokeAny");
-
-  /** Stages that complete only after the stage they are called on: waiting on them waits on it. */
-  private static final Matcher<ExpressionTree> DEPENDENT_STAGE =
-      instanceMethod()
-          .onDescendantOf(COMPLETION_STAGE)
-          .namedAnyOf(
-              "thenApply",
-              "thenApplyAsync",
-              "thenAccept",
-              "thenAcceptAsync",
-              "thenRun",
-              "thenRunAsync",
-              "thenCompose",
-              "thenComposeAsync",
-              "thenCombine",
-              "thenCombineAsync",
-              "thenAcceptBoth",
-              "thenAcceptBothAsync",
-              "runAfterBoth",
-              "runAfterBothAsync",
-              "handle",
-              "handleAsync",
-              "whenComplete",
-              "whenCompleteAsync",
-              "exceptionally",
-              "toCompletableFuture");
-
   private static final Matcher<ExpressionTree> IS_DONE =
-      instanceMethod().onDescendantOf(FUTURE).named("isDone");
+      instanceMethod().onDescendantOf(Catalogue.FUTURE).named("isDone");
 
   private static final Matcher<ExpressionTree> COLLECTION_ADD =
       instanceMethod().onDescendantOf("java.util.Collection").named("add");
@@ -128,46 +82,10 @@ public final class BlockingWaitOnSamePool extends BugChecker
       instanceMethod().onDescendantOf("java.util.Collection").named("toArray");
 
   private static final Matcher<ExpressionTree> ALL_OF =
-      staticMethod().onClass(COMPLETABLE_FUTURE).named("allOf");
+      staticMethod().onClass(Catalogue.COMPLETABLE_FUTURE).named("allOf");
 
   private static final Matcher<ExpressionTree> ANY_OF =
-      staticMethod().onClass(COMPLETABLE_FUTURE).named("anyOf");
-
-  /** Factories of pools with a fixed number of threads and an unbounded queue. */
-  private static final Matcher<ExpressionTree> FIXED_POOL_FACTORY =
-      staticMethod()
-          .onClass(EXECUTORS)
-          .namedAnyOf(
-              "newFixedThreadPool",
-              "newSingleThreadExecutor",
-              "newScheduledThreadPool",
-              "newSingleThreadScheduledExecutor");
-
-  /** Wrappers that hide a pool's configuration but run on it. */
-  private static final Matcher<ExpressionTree> UNCONFIGURABLE =
-      staticMethod()
-          .onClass(EXECUTORS)
-          .namedAnyOf("unconfigurableExecutorService", "unconfigurableScheduledExecutorService");
-
-  /** Always at its core size: its queue is unbounded. */
-  private static final Matcher<ExpressionTree> SCHEDULED_POOL =
-      constructor().forClass("java.util.concurrent.ScheduledThreadPoolExecutor");
-
-  private static final Matcher<ExpressionTree> THREAD_POOL =
-      constructor().forClass("java.util.concurrent.ThreadPoolExecutor");
-
-  /**
-   * Queues that take a task while every thread is busy, so a {@code ThreadPoolExecutor} over them
-   * queues the inner work instead of starting a thread for it. With a {@code SynchronousQueue} the
-   * pool grows to its maximum and then rejects: a failure, but no deadlock.
-   */
-  private static final Matcher<ExpressionTree> HOLDING_QUEUE =
-      anyOf(
-          constructor().forClass("java.util.concurrent.LinkedBlockingQueue"),
-          constructor().forClass("java.util.concurrent.LinkedBlockingDeque"),
-          constructor().forClass("java.util.concurrent.ArrayBlockingQueue"),
-          constructor().forClass("java.util.concurrent.PriorityBlockingQueue"),
-          constructor().forClass("java.util.concurrent.LinkedTransferQueue"));
+      staticMethod().onClass(Catalogue.COMPLETABLE_FUTURE).named("anyOf");
 
   private static final int MAX_DEPTH = 4;
 
@@ -184,21 +102,17 @@ public final class BlockingWaitOnSamePool extends BugChecker
    */
   @Inject
   public BlockingWaitOnSamePool(ErrorProneFlags flags) {
-    this.sinks = new TaskSinks(flags.getListOrEmpty(UnsafeSharedMutationInTask.TASK_SINKS_FLAG));
+    this.sinks = new TaskSinks(FanoutFlags.from(flags));
   }
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    try {
-      return match(tree, state);
-    } catch (RuntimeException | LinkageError e) {
-      return Description.NO_MATCH; // never break the user's build over a tree shape we missed
-    }
+    return match(tree, state);
   }
 
   private Description match(MethodInvocationTree tree, VisitorState state) {
-    boolean invoke = INVOKE.matches(tree, state);
-    if (!invoke && !FUTURE_WAIT.matches(tree, state)) {
+    boolean invoke = Catalogue.INVOKE.matches(tree, state);
+    if (!invoke && !Catalogue.FUTURE_WAIT.matches(tree, state)) {
       return Description.NO_MATCH;
     }
     ExpressionTree receiver = ASTHelpers.getReceiver(tree);
@@ -287,8 +201,8 @@ public final class BlockingWaitOnSamePool extends BugChecker
   /**
    * Whether the wait at {@code waitPath} on the local future {@code receiver} runs only once it is
    * done: in the {@code then} branch of an {@code if}, or the true arm of a {@code ?:}, whose
-   * condition is {@code f.isDone()} or a {@code &&} with it. Looks no further out than the
-   * nearest lambda, class or method.
+   * condition is {@code f.isDone()} or a {@code &&} with it. Looks no further out than the nearest
+   * lambda, class or method.
    */
   private static boolean knownDone(ExpressionTree receiver, TreePath waitPath, VisitorState state) {
     ExpressionTree r = strip(receiver);
@@ -359,7 +273,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
       if (executor != null && variable(executor) == pool) {
         return true;
       }
-      if (DEPENDENT_STAGE.matches(call, state)) {
+      if (Catalogue.DEPENDENT_STAGE.matches(call, state)) {
         ExpressionTree source = ASTHelpers.getReceiver(call);
         if (source != null && waitsForWorkOn(source, pool, scope, state, depth + 1)) {
           return true;
@@ -475,7 +389,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
   }
 
   private static boolean isStage(ExpressionTree expr, VisitorState state) {
-    return TaskSinks.isSubtype(ASTHelpers.getType(expr), COMPLETION_STAGE, state);
+    return TaskSinks.isSubtype(ASTHelpers.getType(expr), Catalogue.COMPLETION_STAGE, state);
   }
 
   private static boolean within(Tree inner, Tree outer, VisitorState state) {
@@ -487,8 +401,8 @@ public final class BlockingWaitOnSamePool extends BugChecker
 
   /**
    * Whether the variable provably holds a bounded pool: declared in this file (a local, or a field
-   * that is final or private, so no other file assigns it) and every value assigned to it is one.
-   * A non-final field must be assigned once.
+   * that is final or private, so no other file assigns it) and every value assigned to it is one. A
+   * non-final field must be assigned once.
    */
   private static boolean isBounded(Symbol var, VisitorState state) {
     return ExecutorOrigins.everyValue(var, state, value -> isBoundedPool(value, state, 0));
@@ -500,14 +414,15 @@ public final class BlockingWaitOnSamePool extends BugChecker
     if (depth > MAX_DEPTH) {
       return false;
     }
-    if (FIXED_POOL_FACTORY.matches(expr, state) || SCHEDULED_POOL.matches(expr, state)) {
+    if (Catalogue.FIXED_POOL_FACTORY.matches(expr, state)
+        || Catalogue.SCHEDULED_POOL.matches(expr, state)) {
       return true;
     }
-    if (UNCONFIGURABLE.matches(expr, state)) {
+    if (Catalogue.UNCONFIGURABLE.matches(expr, state)) {
       List<? extends ExpressionTree> args = ((MethodInvocationTree) expr).getArguments();
       return args.size() == 1 && isBoundedPool(args.get(0), state, depth + 1);
     }
-    if (THREAD_POOL.matches(expr, state)) {
+    if (Catalogue.THREAD_POOL.matches(expr, state)) {
       // new ThreadPoolExecutor(core, max, keepAlive, unit, queue, ...): the queue decides.
       List<? extends ExpressionTree> args = ((NewClassTree) expr).getArguments();
       return args.size() >= 5 && holdsTasks(args.get(4), state, depth + 1);
@@ -518,7 +433,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
   /** A queue created here (or in a local with that single value) that queues tasks. */
   private static boolean holdsTasks(ExpressionTree queue, VisitorState state, int depth) {
     queue = strip(queue);
-    if (HOLDING_QUEUE.matches(queue, state)) {
+    if (Catalogue.HOLDING_QUEUE.matches(queue, state)) {
       return true;
     }
     Symbol var = queue instanceof IdentifierTree ? ASTHelpers.getSymbol(queue) : null;
@@ -526,8 +441,6 @@ public final class BlockingWaitOnSamePool extends BugChecker
       return false;
     }
     List<ExpressionTree> values = UnitIndex.of(state).assignedValues(var);
-    return values != null
-        && values.size() == 1
-        && holdsTasks(values.get(0), state, depth + 1);
+    return values != null && values.size() == 1 && holdsTasks(values.get(0), state, depth + 1);
   }
 }

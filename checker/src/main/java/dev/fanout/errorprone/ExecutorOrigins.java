@@ -1,10 +1,8 @@
 package dev.fanout.errorprone;
 
-import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 import static dev.fanout.errorprone.TaskGroupModel.strip;
 
 import com.google.errorprone.VisitorState;
-import com.google.errorprone.matchers.Matcher;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.DoWhileLoopTree;
@@ -30,30 +28,19 @@ import javax.lang.model.element.Modifier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where an executor expression comes from, when the code in view says so: the variable it names
- * and the values that variable can hold. Shared by the checks that ask what kind of pool runs a
- * task ({@link BlockingWaitOnSamePool}: a bounded pool; {@link TaskSinks}: a single thread).
+ * Where an executor expression comes from, when the code in view says so: the variable it names and
+ * the values that variable can hold. Shared by the checks that ask what kind of pool runs a task
+ * ({@link BlockingWaitOnSamePool}: a bounded pool; {@link TaskSinks}: a single thread).
  */
 final class ExecutorOrigins {
-
-  private static final Matcher<ExpressionTree> SINGLE_THREAD_FACTORY =
-      staticMethod()
-          .onClass("java.util.concurrent.Executors")
-          .namedAnyOf("newSingleThreadExecutor", "newSingleThreadScheduledExecutor");
-
-  /** Factories whose first argument is the number of threads: single-threaded when it is 1. */
-  private static final Matcher<ExpressionTree> SIZED_FACTORY =
-      staticMethod()
-          .onClass("java.util.concurrent.Executors")
-          .namedAnyOf("newFixedThreadPool", "newScheduledThreadPool");
 
   private ExecutorOrigins() {}
 
   private static boolean isSingleThreadFactory(ExpressionTree value, VisitorState state) {
-    if (SINGLE_THREAD_FACTORY.matches(value, state)) {
+    if (Catalogue.SINGLE_THREAD_FACTORY.matches(value, state)) {
       return true;
     }
-    if (!SIZED_FACTORY.matches(value, state)
+    if (!Catalogue.SIZED_FACTORY.matches(value, state)
         || ((MethodInvocationTree) value).getArguments().isEmpty()) {
       return false;
     }

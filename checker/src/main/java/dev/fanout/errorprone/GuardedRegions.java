@@ -162,7 +162,7 @@ final class GuardedRegions {
     if (sym == null) {
       return false;
     }
-    List<ExpressionTree> values = ThreadSafety.assignedValues(sym, state);
+    List<ExpressionTree> values = Variables.assignedValues(sym, state);
     if (values == null || values.isEmpty()) {
       return false;
     }

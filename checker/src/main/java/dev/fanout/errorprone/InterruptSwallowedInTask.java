@@ -48,14 +48,14 @@ import javax.lang.model.type.TypeKind;
 
 /**
  * Flags a {@code catch} inside a {@code TaskGroup} task that swallows {@link InterruptedException}
- * and lets the task run on. Cancellation of a group reaches a running task as an interrupt; a
- * catch that neither rethrows, nor restores the interrupt flag, nor ends the task loses it.
+ * and lets the task run on. Cancellation of a group reaches a running task as an interrupt; a catch
+ * that neither rethrows, nor restores the interrupt flag, nor ends the task loses it.
  *
- * <p>Two shapes: {@code catch (InterruptedException e)}, and a catch of {@code Exception} or
- * {@code Throwable} around code declared to throw InterruptedException. A catch counts as handling
- * the interrupt when it throws anything, calls {@code Thread.interrupt()}, returns, breaks out,
- * calls {@code throwIfCancelled()}, or tests {@code instanceof InterruptedException}. Silent when
- * nothing of the task runs after the catch: a task that ends there has stopped as asked.
+ * <p>Two shapes: {@code catch (InterruptedException e)}, and a catch of {@code Exception} or {@code
+ * Throwable} around code declared to throw InterruptedException. A catch counts as handling the
+ * interrupt when it throws anything, calls {@code Thread.interrupt()}, returns, breaks out, calls
+ * {@code throwIfCancelled()}, or tests {@code instanceof InterruptedException}. Silent when nothing
+ * of the task runs after the catch: a task that ends there has stopped as asked.
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -83,24 +83,19 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
 
   @Override
   public Description matchTry(TryTree tree, VisitorState state) {
-    try {
-      Optional<TaskScope> task = enclosingTask(state.getPath(), state);
-      if (task.isEmpty()) {
-        return Description.NO_MATCH;
-      }
-      for (Description d : check(tree, task.get(), state)) {
-        state.reportMatch(d);
-      }
-    } catch (RuntimeException | LinkageError unexpected) {
-      // An unexpected tree shape or an Error Prone whose API differs: never break the build.
+    Optional<TaskScope> task = enclosingTask(state.getPath(), state);
+    if (task.isEmpty()) {
       return Description.NO_MATCH;
+    }
+    for (Description d : check(tree, task.get(), state)) {
+      state.reportMatch(d);
     }
     return Description.NO_MATCH;
   }
 
   /**
-   * The task whose code the try statement at {@code path} is: the nearest enclosing lambda,
-   * method or class decides, and it must be a task body.
+   * The task whose code the try statement at {@code path} is: the nearest enclosing lambda, method
+   * or class decides, and it must be a task body.
    *
    * @param body the task's body
    * @param thrown what the task may throw ({@code Task.run} throws Exception)
@@ -370,9 +365,9 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
   }
 
   /**
-   * Whether the task has more to do after the try statement at {@code tryPath}: a statement
-   * other than a bare {@code return} follows it (or follows a statement enclosing it) inside the
-   * task's body, or it sits in a loop of the task that does not itself stop on cancellation.
+   * Whether the task has more to do after the try statement at {@code tryPath}: a statement other
+   * than a bare {@code return} follows it (or follows a statement enclosing it) inside the task's
+   * body, or it sits in a loop of the task that does not itself stop on cancellation.
    */
   private static boolean runsOn(TreePath tryPath, Tree taskBody, VisitorState state) {
     Tree child = tryPath.getLeaf();
@@ -431,9 +426,8 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
   // ---------------------------------------------------------------- fixes
 
   /**
-   * Restores the flag as the catch's first statement and, where the task would otherwise run
-   * on, returns. For a catch of Exception or Throwable both happen only for an
-   * InterruptedException.
+   * Restores the flag as the catch's first statement and, where the task would otherwise run on,
+   * returns. For a catch of Exception or Throwable both happen only for an InterruptedException.
    */
   private static Optional<SuggestedFix> restoreFix(
       TryTree tree, CatchTree c, boolean broad, TaskScope task, VisitorState state) {
@@ -478,7 +472,7 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
       return Optional.empty();
     }
     if (broad) {
-      if (!covers(task.thrown(), interrupted, state)) {
+      if (!ThrownTypes.covers(task.thrown(), interrupted, state)) {
         return Optional.empty();
       }
       return Optional.of(
@@ -491,7 +485,7 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
                   + ";\n}\n"));
     }
     for (Type t : alternatives(ASTHelpers.getType(c.getParameter()))) {
-      if (!covers(task.thrown(), t, state)) {
+      if (!ThrownTypes.covers(task.thrown(), t, state)) {
         return Optional.empty();
       }
     }
@@ -508,9 +502,9 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
 
   /**
    * Ends a non-empty catch block with {@code exit}: replaces a trailing {@code continue}, or
-   * appends it when the block falls through and code after the try stays reachable (the try
-   * block itself completes normally, or the try is the last statement of a while or for loop's
-   * body, whose end matters to nothing after the loop). Returns whether it did.
+   * appends it when the block falls through and code after the try stays reachable (the try block
+   * itself completes normally, or the try is the last statement of a while or for loop's body,
+   * whose end matters to nothing after the loop). Returns whether it did.
    */
   private static boolean ending(
       TryTree tree, BlockTree block, String exit, SuggestedFix.Builder fix, TreePath tryPath) {
@@ -555,14 +549,5 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
 
   private static boolean usable(String name) {
     return !name.isEmpty() && !name.equals("_");
-  }
-
-  private static boolean covers(List<Type> thrown, Type type, VisitorState state) {
-    for (Type t : thrown) {
-      if (t.getKind() != TypeKind.TYPEVAR && ASTHelpers.isSubtype(type, t, state)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

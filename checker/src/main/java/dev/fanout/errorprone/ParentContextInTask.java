@@ -43,9 +43,9 @@ import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
 
 /**
- * Flags a task of a {@code TaskGroup} that uses a context other than its own: the group's parent,
- * a context captured from the enclosing scope or read from a field, or {@code
- * Context.background()}. Such work is not cancelled when a sibling fails or the group ends.
+ * Flags a task of a {@code TaskGroup} that uses a context other than its own: the group's parent, a
+ * context captured from the enclosing scope or read from a field, or {@code Context.background()}.
+ * Such work is not cancelled when a sibling fails or the group ends.
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -62,15 +62,7 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
 
   @Override
   public Description matchMethodInvocation(MethodInvocationTree tree, VisitorState state) {
-    List<Description> found;
-    try {
-      found = check(tree, state);
-    } catch (RuntimeException | LinkageError unexpected) {
-      // An unexpected tree shape, a symbol javac could not complete, or an Error Prone whose API
-      // differs from the one this check was built against: never break the build.
-      return Description.NO_MATCH;
-    }
-    for (Description d : found) {
+    for (Description d : check(tree, state)) {
       state.reportMatch(d);
     }
     return Description.NO_MATCH;
@@ -89,8 +81,7 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
     if (own == null) {
       return List.of();
     }
-    Optional<MethodSymbol> referenced =
-        TaskGroupModel.referencedMethod(tree.getArguments().get(0));
+    Optional<MethodSymbol> referenced = TaskGroupModel.referencedMethod(tree.getArguments().get(0));
     if (referenced.isPresent() && !isFirstTaskReference(tree, referenced.get(), state)) {
       return List.of(); // the method's body was already checked for an earlier go/tryGo
     }
@@ -262,8 +253,7 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
   private static String describe(
       Symbol sym, Optional<ExpressionTree> parent, Tree root, VisitorState state) {
     String name = "'" + sym.getSimpleName() + "'";
-    if (parent.isPresent()
-        && TaskGroupModel.isDerivedFrom(parent.get(), sym, root, state)) {
+    if (parent.isPresent() && TaskGroupModel.isDerivedFrom(parent.get(), sym, root, state)) {
       return "the group's parent context " + name;
     }
     if (sym.getKind() == ElementKind.FIELD) {
@@ -273,8 +263,8 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
   }
 
   /**
-   * Whether {@code tree} is, in source order, the first go/tryGo in the compilation unit whose
-   * task is a reference to {@code method}: a method used as several tasks is reported once.
+   * Whether {@code tree} is, in source order, the first go/tryGo in the compilation unit whose task
+   * is a reference to {@code method}: a method used as several tasks is reported once.
    */
   private static boolean isFirstTaskReference(
       MethodInvocationTree tree, MethodSymbol method, VisitorState state) {
@@ -282,19 +272,15 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
     return !starts.isEmpty() && starts.get(0) == tree;
   }
 
-
   // ---------------------------------------------------------------- the fix
 
   /**
-   * Replaces {@code offending} with the task's context parameter, naming or renaming that
-   * parameter when its name cannot be used at the offending expression. Empty when a context of
-   * type {@code Context} would not fit where {@code offending} stands.
+   * Replaces {@code offending} with the task's context parameter, naming or renaming that parameter
+   * when its name cannot be used at the offending expression. Empty when a context of type {@code
+   * Context} would not fit where {@code offending} stands.
    */
   private static Optional<SuggestedFix> fix(
-      ExpressionTree offending,
-      TreePath path,
-      TaskBody task,
-      VisitorState state) {
+      ExpressionTree offending, TreePath path, TaskBody task, VisitorState state) {
     if (!contextFits(offending, path, state)) {
       return Optional.empty();
     }
@@ -322,11 +308,11 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
   }
 
   /**
-   * Whether a declaration named {@code name} hides the task's parameter at {@code usePath}: a
-   * class between the use and the task that declares or inherits a variable of that name. Java
-   * forbids every other kind of shadowing of a lambda or method parameter. Empty when a static
-   * context (a local record, enum or interface, a static method) lies between: the task's
-   * parameter cannot be used there at all.
+   * Whether a declaration named {@code name} hides the task's parameter at {@code usePath}: a class
+   * between the use and the task that declares or inherits a variable of that name. Java forbids
+   * every other kind of shadowing of a lambda or method parameter. Empty when a static context (a
+   * local record, enum or interface, a static method) lies between: the task's parameter cannot be
+   * used there at all.
    */
   private static Optional<Boolean> shadowedAt(
       String name, TreePath usePath, Tree declarer, VisitorState state) {
@@ -501,10 +487,10 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
   }
 
   /**
-   * The type the place of {@code expr} demands, for the places where a context commonly stands:
-   * a variable's initialiser, the right-hand side of an assignment, a method or constructor
-   * argument. Null elsewhere. (Written out rather than taken from Error Prone's {@code
-   * targetType}, whose result type moved between Error Prone versions.)
+   * The type the place of {@code expr} demands, for the places where a context commonly stands: a
+   * variable's initialiser, the right-hand side of an assignment, a method or constructor argument.
+   * Null elsewhere. (Written out rather than taken from Error Prone's {@code targetType}, whose
+   * result type moved between Error Prone versions.)
    */
   private static Type expectedType(ExpressionTree expr, TreePath path, VisitorState state) {
     Tree child = expr;

@@ -58,23 +58,19 @@ final class SharedMutationFixes {
       boolean value,
       VisitorState state) {
     List<SuggestedFix> fixes = new ArrayList<>();
-    try {
-      if (value) {
-        SuggestedFix wrapValues = wrapFactory(valueFactory, write, state);
-        if (wrapValues != null) {
-          fixes.add(wrapValues);
-        }
-      } else if (collection) {
-        fixes.addAll(declarationFixes(var, state));
+    if (value) {
+      SuggestedFix wrapValues = wrapFactory(valueFactory, write, state);
+      if (wrapValues != null) {
+        fixes.add(wrapValues);
       }
-      SuggestedFix sync =
-          synchronizedFix(
-              write, writePath, lockFor(var, ref, writePath, collection || value, state), state);
-      if (sync != null) {
-        fixes.add(sync);
-      }
-    } catch (RuntimeException e) {
-      // a fix we can't build is a fix we don't offer
+    } else if (collection) {
+      fixes.addAll(declarationFixes(var, state));
+    }
+    SuggestedFix sync =
+        synchronizedFix(
+            write, writePath, lockFor(var, ref, writePath, collection || value, state), state);
+    if (sync != null) {
+      fixes.add(sync);
     }
     return fixes;
   }
@@ -82,8 +78,8 @@ final class SharedMutationFixes {
   /** {@code new ArrayList<>()} becomes {@code Collections.synchronizedList(new ArrayList<>())}. */
   private static List<SuggestedFix> declarationFixes(Symbol var, VisitorState state) {
     List<SuggestedFix> fixes = new ArrayList<>();
-    VariableTree decl = ThreadSafety.declaration(var, state);
-    List<ExpressionTree> values = ThreadSafety.assignedValues(var, state);
+    VariableTree decl = Variables.declaration(var, state);
+    List<ExpressionTree> values = Variables.assignedValues(var, state);
     if (decl == null
         || values == null
         || values.size() != 1
@@ -175,7 +171,7 @@ final class SharedMutationFixes {
   /** What to lock: the collection itself, or for a counter the object or class owning it. */
   private static @Nullable String lockFor(
       Symbol var, ExpressionTree ref, TreePath writePath, boolean collection, VisitorState state) {
-    if (collection || TaskSinks.isLocal(var) || var.type.getTag() == TypeTag.ARRAY) {
+    if (collection || Variables.isMethodScoped(var) || var.type.getTag() == TypeTag.ARRAY) {
       return state.getSourceForNode(ref);
     }
     // A field counter: lock the object that owns the field (or its class, if static).

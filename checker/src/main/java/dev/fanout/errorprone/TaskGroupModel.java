@@ -44,7 +44,7 @@ import javax.lang.model.element.ElementKind;
  * "don't know" (an empty result, {@code false} for a "known to be" question) rather than guess.
  * None of them throws for an unexpected tree shape.
  */
-public final class TaskGroupModel {
+final class TaskGroupModel {
   private TaskGroupModel() {}
 
   /** How far {@link #isDerivedFrom} and {@link #mayHoldGroupContext} follow local variables. */
@@ -59,7 +59,9 @@ public final class TaskGroupModel {
   private static final String TASK_RUN = FanoutApi.TASK_RUN;
 
   private static final Matcher<ExpressionTree> TASK_START =
-      instanceMethod().onExactClass(FanoutApi.TASK_GROUP).namedAnyOf(FanoutApi.GO, FanoutApi.TRY_GO);
+      instanceMethod()
+          .onExactClass(FanoutApi.TASK_GROUP)
+          .namedAnyOf(FanoutApi.GO, FanoutApi.TRY_GO);
 
   private static final Matcher<ExpressionTree> WITH_CONTEXT_FACTORY =
       staticMethod().onClass(FanoutApi.TASK_GROUP).named(FanoutApi.WITH_CONTEXT);
@@ -79,14 +81,12 @@ public final class TaskGroupModel {
           .namedAnyOf(WITH_CANCEL, WITH_TIMEOUT, WITH_DEADLINE);
 
   private static final Matcher<ExpressionTree> CANCELLATION =
-      instanceMethod()
-          .onDescendantOf(FanoutApi.CANCELLABLE_CONTEXT)
-          .namedAnyOf(CANCEL, CLOSE);
+      instanceMethod().onDescendantOf(FanoutApi.CANCELLABLE_CONTEXT).namedAnyOf(CANCEL, CLOSE);
 
   // ---------------------------------------------------------------- groups and tasks
 
   /** Whether {@code tree} is {@code group.go(task)} or {@code group.tryGo(task)} on a TaskGroup. */
-  public static boolean isTaskStart(ExpressionTree tree, VisitorState state) {
+  static boolean isTaskStart(ExpressionTree tree, VisitorState state) {
     return tree instanceof MethodInvocationTree
         && ((MethodInvocationTree) tree).getArguments().size() == 1
         && TASK_START.matches(tree, state);
@@ -96,21 +96,25 @@ public final class TaskGroupModel {
    * Whether {@code tree} makes a group: {@code TaskGroup.withContext(parent)} or {@code
    * TaskGroup.builder()...open(parent)}.
    */
-  public static boolean isGroupFactory(ExpressionTree tree, VisitorState state) {
+  static boolean isGroupFactory(ExpressionTree tree, VisitorState state) {
     return tree instanceof MethodInvocationTree
         && ((MethodInvocationTree) tree).getArguments().size() == 1
         && (WITH_CONTEXT_FACTORY.matches(tree, state) || BUILDER_OPEN.matches(tree, state));
   }
 
   /** What a group factory call says about the group's limit. */
-  public enum FactoryLimit {
-    /** {@code withContext(parent)}, or a builder chain from {@code TaskGroup.builder()} without
-     * {@code limit(..)} or {@code executor(..)}: no limit at all. */
+  enum FactoryLimit {
+    /**
+     * {@code withContext(parent)}, or a builder chain from {@code TaskGroup.builder()} without
+     * {@code limit(..)} or {@code executor(..)}: no limit at all.
+     */
     NONE,
     /** A builder chain that calls {@code limit(..)}. */
     SET,
-    /** Not a factory, a builder from elsewhere, an {@code executor(..)} (whose threads may bound
-     * the tasks), or an option this model does not know. */
+    /**
+     * Not a factory, a builder from elsewhere, an {@code executor(..)} (whose threads may bound the
+     * tasks), or an option this model does not know.
+     */
     UNKNOWN
   }
 
@@ -121,7 +125,7 @@ public final class TaskGroupModel {
       instanceMethod().onExactClass(FanoutApi.TASK_GROUP_BUILDER);
 
   /** Whether the group that the factory call {@code factory} makes has a limit. */
-  public static FactoryLimit factoryLimit(ExpressionTree factory, VisitorState state) {
+  static FactoryLimit factoryLimit(ExpressionTree factory, VisitorState state) {
     ExpressionTree t = strip(factory);
     if (!isGroupFactory(t, state)) {
       return FactoryLimit.UNKNOWN;
@@ -151,7 +155,7 @@ public final class TaskGroupModel {
   }
 
   /** The parent argument of a group factory call, if {@code tree} is one. */
-  public static Optional<ExpressionTree> factoryParent(ExpressionTree tree, VisitorState state) {
+  static Optional<ExpressionTree> factoryParent(ExpressionTree tree, VisitorState state) {
     ExpressionTree t = strip(tree);
     if (!isGroupFactory(t, state)) {
       return Optional.empty();
@@ -161,10 +165,10 @@ public final class TaskGroupModel {
 
   /**
    * The parent context of the group that {@code groupExpr} denotes: the factory's argument when
-   * {@code groupExpr} is the factory call itself, or a variable initialised or assigned from one
-   * in {@code searchRoot}. Empty when the group's origin is not visible.
+   * {@code groupExpr} is the factory call itself, or a variable initialised or assigned from one in
+   * {@code searchRoot}. Empty when the group's origin is not visible.
    */
-  public static Optional<ExpressionTree> groupParent(
+  static Optional<ExpressionTree> groupParent(
       ExpressionTree groupExpr, Tree searchRoot, VisitorState state) {
     if (groupExpr == null) {
       return Optional.empty();
@@ -190,12 +194,12 @@ public final class TaskGroupModel {
   }
 
   /** Whether {@code tree} is {@code group.context()} on a TaskGroup: a group's derived context. */
-  public static boolean isGroupContextCall(ExpressionTree tree, VisitorState state) {
+  static boolean isGroupContextCall(ExpressionTree tree, VisitorState state) {
     return tree instanceof MethodInvocationTree && GROUP_CONTEXT.matches(tree, state);
   }
 
   /** Whether {@code tree} is {@code Context.background()}. */
-  public static boolean isBackgroundCall(ExpressionTree tree, VisitorState state) {
+  static boolean isBackgroundCall(ExpressionTree tree, VisitorState state) {
     return tree instanceof MethodInvocationTree && BACKGROUND_CALL.matches(tree, state);
   }
 
@@ -203,7 +207,7 @@ public final class TaskGroupModel {
    * Whether {@code tree} is {@code x.cancel()}, {@code x.cancel(cause)} or {@code x.close()} on a
    * CancellableContext: an action on that context, not work done under it.
    */
-  public static boolean isCancellation(ExpressionTree tree, VisitorState state) {
+  static boolean isCancellation(ExpressionTree tree, VisitorState state) {
     return tree instanceof MethodInvocationTree && CANCELLATION.matches(tree, state);
   }
 
@@ -211,8 +215,7 @@ public final class TaskGroupModel {
    * If {@code tree} is {@code x.withCancel()}, {@code x.withTimeout(..)} or {@code
    * x.withDeadline(..)} on a Context, returns {@code x}.
    */
-  public static Optional<ExpressionTree> derivationReceiver(
-      ExpressionTree tree, VisitorState state) {
+  static Optional<ExpressionTree> derivationReceiver(ExpressionTree tree, VisitorState state) {
     ExpressionTree t = strip(tree);
     if (t instanceof MethodInvocationTree && DERIVATION.matches(t, state)) {
       return Optional.ofNullable(ASTHelpers.getReceiver(t));
@@ -221,7 +224,7 @@ public final class TaskGroupModel {
   }
 
   /** What kind of tree a task's body was written as. */
-  public enum TaskKind {
+  enum TaskKind {
     LAMBDA,
     METHOD_REFERENCE,
     ANONYMOUS_CLASS
@@ -235,10 +238,10 @@ public final class TaskGroupModel {
    * @param bodyPath the path of {@code body}
    * @param contextParameter the task's own context parameter
    * @param declarer the tree that declares {@code contextParameter}: the lambda or the method
-   * @param scope the tree whose declarations belong to the task: the lambda, the anonymous
-   *     class, or the referenced method
+   * @param scope the tree whose declarations belong to the task: the lambda, the anonymous class,
+   *     or the referenced method
    */
-  public record TaskBody(
+  record TaskBody(
       TaskKind kind,
       Tree body,
       TreePath bodyPath,
@@ -257,7 +260,7 @@ public final class TaskGroupModel {
    * state.getPath()} or below it) starts, when it is a lambda, an anonymous {@code Task}, or a
    * reference to a method declared in this compilation unit.
    */
-  public static Optional<TaskBody> taskBody(MethodInvocationTree taskStart, VisitorState state) {
+  static Optional<TaskBody> taskBody(MethodInvocationTree taskStart, VisitorState state) {
     if (!isTaskStart(taskStart, state)) {
       return Optional.empty();
     }
@@ -331,12 +334,11 @@ public final class TaskGroupModel {
   }
 
   /**
-   * The {@code go}/{@code tryGo} calls in this compilation unit whose task is a method reference
-   * to {@code method}, in source order. A check that analyses the method's body reports it once,
-   * for the first of them.
+   * The {@code go}/{@code tryGo} calls in this compilation unit whose task is a method reference to
+   * {@code method}, in source order. A check that analyses the method's body reports it once, for
+   * the first of them.
    */
-  public static List<MethodInvocationTree> taskStartsReferencing(
-      MethodSymbol method, VisitorState state) {
+  static List<MethodInvocationTree> taskStartsReferencing(MethodSymbol method, VisitorState state) {
     List<MethodInvocationTree> starts = new ArrayList<>();
     new TreeScanner<Void, Void>() {
       @Override
@@ -352,7 +354,7 @@ public final class TaskGroupModel {
   }
 
   /** The method symbol a task argument refers to, if it is a method reference. */
-  public static Optional<MethodSymbol> referencedMethod(ExpressionTree taskArg) {
+  static Optional<MethodSymbol> referencedMethod(ExpressionTree taskArg) {
     ExpressionTree arg = strip(taskArg);
     if (arg instanceof MemberReferenceTree) {
       return Optional.ofNullable(ASTHelpers.getSymbol((MemberReferenceTree) arg));
@@ -397,7 +399,7 @@ public final class TaskGroupModel {
   // ---------------------------------------------------------------- contexts
 
   /** Whether {@code type} is {@code dev.fanout.Context} or a subtype (CancellableContext). */
-  public static boolean isContextType(Type type, VisitorState state) {
+  static boolean isContextType(Type type, VisitorState state) {
     if (type == null) {
       return false;
     }
@@ -406,15 +408,15 @@ public final class TaskGroupModel {
   }
 
   /** Whether {@code tree}'s type is a {@code dev.fanout.Context}. */
-  public static boolean isContext(ExpressionTree tree, VisitorState state) {
+  static boolean isContext(ExpressionTree tree, VisitorState state) {
     return tree != null && isContextType(ASTHelpers.getType(tree), state);
   }
 
   /**
-   * The expression a context value comes from: {@code tree} without parentheses, casts, and
-   * {@code with*} derivations. For {@code (ctx.withTimeout(d)).withCancel()} that is {@code ctx}.
+   * The expression a context value comes from: {@code tree} without parentheses, casts, and {@code
+   * with*} derivations. For {@code (ctx.withTimeout(d)).withCancel()} that is {@code ctx}.
    */
-  public static ExpressionTree contextRoot(ExpressionTree tree, VisitorState state) {
+  static ExpressionTree contextRoot(ExpressionTree tree, VisitorState state) {
     ExpressionTree t = strip(tree);
     for (int i = 0; i < 64; i++) {
       Optional<ExpressionTree> receiver = derivationReceiver(t, state);
@@ -427,11 +429,11 @@ public final class TaskGroupModel {
   }
 
   /**
-   * Whether {@code tree} is the context {@code ctx} or derived from it: its {@link #contextRoot}
-   * is {@code ctx}, or a local variable that was only ever initialised or assigned from such an
+   * Whether {@code tree} is the context {@code ctx} or derived from it: its {@link #contextRoot} is
+   * {@code ctx}, or a local variable that was only ever initialised or assigned from such an
    * expression in {@code searchRoot}.
    */
-  public static boolean isDerivedFrom(
+  static boolean isDerivedFrom(
       ExpressionTree tree, Symbol ctx, Tree searchRoot, VisitorState state) {
     return isDerivedFrom(tree, ctx, searchRoot, state, MAX_DEPTH);
   }
@@ -448,7 +450,7 @@ public final class TaskGroupModel {
     if (root.equals(ctx)) {
       return true;
     }
-    if (depth == 0 || !isLocal(root)) {
+    if (depth == 0 || !Variables.isLocalVariable(root)) {
       return false;
     }
     List<ExpressionTree> defs = definitions(root, searchRoot);
@@ -466,10 +468,10 @@ public final class TaskGroupModel {
   /**
    * Whether the variable {@code var} may hold a group's derived context ({@code g.context()} or a
    * context derived from it), judged from its initialiser and assignments in {@code searchRoot}.
-   * Answers {@code false} for parameters and for variables that no visible code sets from a
-   * group's context; {@code true} when the chain of local variables is too long to follow.
+   * Answers {@code false} for parameters and for variables that no visible code sets from a group's
+   * context; {@code true} when the chain of local variables is too long to follow.
    */
-  public static boolean mayHoldGroupContext(Symbol var, Tree searchRoot, VisitorState state) {
+  static boolean mayHoldGroupContext(Symbol var, Tree searchRoot, VisitorState state) {
     return mayHoldGroupContext(var, searchRoot, state, MAX_DEPTH);
   }
 
@@ -510,7 +512,7 @@ public final class TaskGroupModel {
       public Void visitIdentifier(IdentifierTree node, Void unused) {
         Symbol sym = ASTHelpers.getSymbol(node);
         if (sym instanceof VarSymbol
-            && isLocal(sym)
+            && Variables.isLocalVariable(sym)
             && isContextType(sym.type, state)
             && mayHoldGroupContext(sym, searchRoot, state, depth - 1)) {
           found[0] = true;
@@ -523,17 +525,8 @@ public final class TaskGroupModel {
 
   // ---------------------------------------------------------------- variables
 
-  /** Whether {@code sym} is a local variable (not a parameter, not a field). */
-  public static boolean isLocal(Symbol sym) {
-    ElementKind kind = sym.getKind();
-    return kind == ElementKind.LOCAL_VARIABLE
-        || kind == ElementKind.RESOURCE_VARIABLE
-        || kind == ElementKind.BINDING_VARIABLE
-        || kind == ElementKind.EXCEPTION_PARAMETER;
-  }
-
   /** The initialiser and every right-hand side assigned to {@code var} inside {@code root}. */
-  public static List<ExpressionTree> definitions(Symbol var, Tree root) {
+  static List<ExpressionTree> definitions(Symbol var, Tree root) {
     List<ExpressionTree> defs = new ArrayList<>();
     if (var == null || root == null) {
       return defs;
@@ -559,7 +552,7 @@ public final class TaskGroupModel {
   }
 
   /** The symbols of every variable (local, parameter, field) declared inside {@code tree}. */
-  public static Set<Symbol> declaredIn(Tree tree) {
+  static Set<Symbol> declaredIn(Tree tree) {
     Set<Symbol> declared = new HashSet<>();
     new TreeScanner<Void, Void>() {
       @Override
@@ -575,11 +568,11 @@ public final class TaskGroupModel {
   }
 
   /**
-   * Where to look for the definitions of {@code var} used at {@code usePath}: the whole
-   * compilation unit for a field, else the outermost method (or class, for initialiser blocks and
-   * field initialisers) enclosing the use.
+   * Where to look for the definitions of {@code var} used at {@code usePath}: the whole compilation
+   * unit for a field, else the outermost method (or class, for initialiser blocks and field
+   * initialisers) enclosing the use.
    */
-  public static Tree searchRootFor(Symbol var, TreePath usePath) {
+  static Tree searchRootFor(Symbol var, TreePath usePath) {
     if (var.getKind() == ElementKind.FIELD || usePath == null) {
       return usePath == null ? null : usePath.getCompilationUnit();
     }
@@ -593,7 +586,7 @@ public final class TaskGroupModel {
   }
 
   /** {@code tree} without enclosing parentheses and casts. */
-  public static ExpressionTree strip(ExpressionTree tree) {
+  static ExpressionTree strip(ExpressionTree tree) {
     ExpressionTree t = tree;
     while (true) {
       if (t instanceof ParenthesizedTree) {
@@ -607,7 +600,7 @@ public final class TaskGroupModel {
   }
 
   /** Whether {@code tree} names a variable: an identifier or a field selection. */
-  public static boolean isVariableReference(Tree tree) {
+  static boolean isVariableReference(Tree tree) {
     return (tree instanceof IdentifierTree || tree instanceof MemberSelectTree)
         && ASTHelpers.getSymbol(tree) instanceof VarSymbol;
   }

@@ -1,5 +1,6 @@
 package dev.fanout.errorprone;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.util.ASTHelpers;
@@ -80,124 +81,19 @@ final class TaskSinks {
 
   private static final int MAX_DEPTH = 4;
 
-  private static final ImmutableSet<String> STAGE_CALLBACKS =
-      ImmutableSet.of(
-          "thenApply",
-          "thenAccept",
-          "thenRun",
-          "thenCombine",
-          "thenAcceptBoth",
-          "runAfterBoth",
-          "applyToEither",
-          "acceptEither",
-          "runAfterEither",
-          "thenCompose",
-          "handle",
-          "whenComplete",
-          "exceptionally",
-          "exceptionallyCompose",
-          "completeAsync");
-
-  /** The callbacks that run once two stages are done, or one of them: the other is argument 0. */
-  private static final ImmutableSet<String> TWO_STAGE_CALLBACKS =
-      ImmutableSet.of(
-          "thenCombine",
-          "thenAcceptBoth",
-          "runAfterBoth",
-          "applyToEither",
-          "acceptEither",
-          "runAfterEither");
-
-  /** Stage methods whose result completes when (and on the thread where) their receiver does. */
-  private static final ImmutableSet<String> SAME_COMPLETION =
-      ImmutableSet.of("toCompletableFuture", "copy", "minimalCompletionStage");
-
-  /**
-   * Executor types that run their tasks one at a time, on one thread: Netty binds each channel and
-   * its handlers to one {@code EventExecutor}; gRPC's {@code SynchronizationContext} and Vert.x's
-   * {@code Context} run their tasks in order, never two at once.
-   */
-  private static final ImmutableSet<String> SERIAL_EXECUTORS =
-      ImmutableSet.of(
-          "io.netty.util.concurrent.EventExecutor",
-          "io.grpc.SynchronizationContext",
-          "io.vertx.core.Context");
-
-  /** Subtypes of a serial type that are not serial: Netty's one unordered {@code EventExecutor}. */
-  private static final ImmutableSet<String> NOT_SERIAL =
-      ImmutableSet.of("io.netty.util.concurrent.UnorderedThreadPoolEventExecutor");
-
-  /** Executor methods that hand it code to run (besides {@code schedule*}). */
-  private static final ImmutableSet<String> EXECUTOR_SUBMISSIONS =
-      ImmutableSet.of("submit", "execute", "invokeAll", "invokeAny");
-
-  private static final ImmutableSet<String> JOIN_NAMES =
-      ImmutableSet.of(
-          "get",
-          "join",
-          "await",
-          "awaitTermination",
-          "close",
-          "invokeAll",
-          "invokeAny",
-          "resultNow",
-          "arriveAndAwaitAdvance",
-          "awaitAdvance",
-          "invoke");
-
-  private static final ImmutableSet<String> JOIN_OWNERS =
-      ImmutableSet.of(
-          "java.util.concurrent.Future",
-          "java.lang.Thread",
-          FanoutApi.TASK_GROUP,
-          "java.util.concurrent.ExecutorService",
-          "java.util.concurrent.CountDownLatch",
-          "java.util.concurrent.CyclicBarrier",
-          "java.util.concurrent.Phaser",
-          "java.util.concurrent.ForkJoinTask",
-          "java.util.concurrent.ForkJoinPool");
-
-  /** A user sink: a class (or supertype of the receiver) and a method name. */
-  private static final class UserSink {
-    final String owner;
-    final String method;
-
-    UserSink(String owner, String method) {
-      this.owner = owner;
-      this.method = method;
-    }
-  }
-
-  private final ImmutableSet<UserSink> userSinks;
+  private final ImmutableList<FanoutFlags.Sink> userSinks;
 
   /** The built-in serial executor types and the user's. */
   private final ImmutableSet<String> serialTypes;
 
-  TaskSinks(Iterable<String> userSinkSpecs) {
-    this(userSinkSpecs, ImmutableSet.of());
-  }
-
-  /**
-   * {@code userSinkSpecs}: {@code -XepOpt:Fanout:TaskSinks} ({@code class#method}); {@code
-   * userSerialTypes}: {@code -XepOpt:Fanout:SerialExecutors} (class names).
-   */
-  TaskSinks(Iterable<String> userSinkSpecs, Iterable<String> userSerialTypes) {
-    ImmutableSet.Builder<String> serial = ImmutableSet.<String>builder().addAll(SERIAL_EXECUTORS);
-    for (String type : userSerialTypes) {
-      if (!type.trim().isEmpty()) {
-        serial.add(type.trim());
-      }
-    }
-    this.serialTypes = serial.build();
-    ImmutableSet.Builder<UserSink> sinks = ImmutableSet.builder();
-    for (String spec : userSinkSpecs) {
-      String s = spec.trim();
-      int hash = s.indexOf('#');
-      if (hash > 0 && hash < s.length() - 1) {
-        sinks.add(new UserSink(s.substring(0, hash), s.substring(hash + 1)));
-      }
-    }
-    this.userSinks = sinks.build();
+  /** With the user's sinks and serial executor types ({@link FanoutFlags}). */
+  TaskSinks(FanoutFlags flags) {
+    this.serialTypes =
+        ImmutableSet.<String>builder()
+            .addAll(Catalogue.SERIAL_EXECUTORS)
+            .addAll(flags.serialExecutors())
+            .build();
+    this.userSinks = flags.taskSinks();
   }
 
   /**
@@ -252,7 +148,7 @@ final class TaskSinks {
         if ((name.equals("add") || name.equals("addAll") || name.equals("offer"))
             && isSubtype(sym.owner.type, "java.util.Collection", state)) {
           Symbol receiver = ASTHelpers.getSymbol(ASTHelpers.getReceiver(call));
-          if (receiver != null && isLocal(receiver)) {
+          if (receiver != null && Variables.isMethodScoped(receiver)) {
             return viaVariable(receiver, parentPath, state, depth);
           }
           return null;
@@ -269,11 +165,15 @@ final class TaskSinks {
     }
     if (parent instanceof VariableTree && ((VariableTree) parent).getInitializer() == child) {
       Symbol var = ASTHelpers.getSymbol(parent);
-      return var != null && isLocal(var) ? viaVariable(var, parentPath, state, depth) : null;
+      return var != null && Variables.isMethodScoped(var)
+          ? viaVariable(var, parentPath, state, depth)
+          : null;
     }
     if (parent instanceof AssignmentTree && ((AssignmentTree) parent).getExpression() == child) {
       Symbol var = ASTHelpers.getSymbol(((AssignmentTree) parent).getVariable());
-      return var != null && isLocal(var) ? viaVariable(var, parentPath, state, depth) : null;
+      return var != null && Variables.isMethodScoped(var)
+          ? viaVariable(var, parentPath, state, depth)
+          : null;
     }
     return null;
   }
@@ -380,7 +280,7 @@ final class TaskSinks {
       return new SinkUse(callPath, false, "CompletableFuture." + name);
     }
     String base = name.endsWith("Async") ? name.substring(0, name.length() - 5) : name;
-    if ((STAGE_CALLBACKS.contains(base) || STAGE_CALLBACKS.contains(name))
+    if ((Catalogue.STAGE_CALLBACKS.contains(base) || Catalogue.STAGE_CALLBACKS.contains(name))
         && isSubtype(owner, "java.util.concurrent.CompletionStage", state)) {
       boolean inline = !name.endsWith("Async") && !provablyAsync(call, state, 0);
       return new SinkUse(callPath, false, "CompletionStage." + name, inline);
@@ -400,9 +300,9 @@ final class TaskSinks {
         && parallelism(ASTHelpers.getReceiver(call), callPath, state, 0) == Parallelism.PARALLEL) {
       return new SinkUse(callPath, true, "a parallel stream's " + name);
     }
-    for (UserSink user : userSinks) {
-      if (user.method.equals(name) && isSubtype(owner, user.owner, state)) {
-        return new SinkUse(callPath, false, user.owner + "#" + user.method);
+    for (FanoutFlags.Sink user : userSinks) {
+      if (user.method().equals(name) && isSubtype(owner, user.owner(), state)) {
+        return new SinkUse(callPath, false, user.owner() + "#" + user.method());
       }
     }
     return null;
@@ -424,7 +324,7 @@ final class TaskSinks {
             ? ASTHelpers.getType(receiver)
             : enclosingInstanceType(callPath, sym, state);
     if (type != null) {
-      for (String notSerial : NOT_SERIAL) {
+      for (String notSerial : Catalogue.NOT_SERIAL) {
         if (isSubtype(type, notSerial, state)) {
           return false;
         }
@@ -452,7 +352,6 @@ final class TaskSinks {
     return null;
   }
 
-
   /**
    * Whether the stage a non-async callback hangs off provably completes on another thread: its
    * receiver chain (through further non-async stages) starts at {@code CompletableFuture
@@ -469,7 +368,7 @@ final class TaskSinks {
       return true;
     }
     List<? extends ExpressionTree> args = callback.getArguments();
-    return TWO_STAGE_CALLBACKS.contains(sym.getSimpleName().toString())
+    return Catalogue.TWO_STAGE_CALLBACKS.contains(sym.getSimpleName().toString())
         && !args.isEmpty()
         && isAsyncStage(args.get(0), state, depth);
   }
@@ -498,10 +397,10 @@ final class TaskSinks {
       if (name.endsWith("Async")) {
         return true;
       }
-      if (STAGE_CALLBACKS.contains(name)) {
+      if (Catalogue.STAGE_CALLBACKS.contains(name)) {
         return provablyAsync(call, state, depth + 1);
       }
-      return SAME_COMPLETION.contains(name)
+      return Catalogue.SAME_COMPLETION.contains(name)
           && isAsyncStage(ASTHelpers.getReceiver(call), state, depth + 1);
     }
     if (expr instanceof IdentifierTree) {
@@ -510,9 +409,7 @@ final class TaskSinks {
         return false;
       }
       List<ExpressionTree> values = UnitIndex.of(state).assignedValues(var);
-      return values != null
-          && values.size() == 1
-          && isAsyncStage(values.get(0), state, depth + 1);
+      return values != null && values.size() == 1 && isAsyncStage(values.get(0), state, depth + 1);
     }
     return false;
   }
@@ -641,8 +538,8 @@ final class TaskSinks {
   /**
    * The tasks that run the code at {@code codePath}: the nearest enclosing task body (a lambda or
    * anonymous class that is not one runs as part of the code around it, like a sequential {@code
-   * forEach}); for code in a private or final method, one task per call of it (or reference to
-   * it) from a task body of the same class, one level deep. Empty if no task is known to run it.
+   * forEach}); for code in a private or final method, one task per call of it (or reference to it)
+   * from a task body of the same class, one level deep. Empty if no task is known to run it.
    */
   List<TaskRun> tasksRunning(TreePath codePath, VisitorState state) {
     List<TaskRun> runs = new ArrayList<>();
@@ -765,7 +662,7 @@ final class TaskSinks {
     String name = sym.getSimpleName().toString();
     Type owner = sym.owner.type;
     if (!ASTHelpers.isStatic(sym)
-        && (EXECUTOR_SUBMISSIONS.contains(name) || name.startsWith("schedule"))
+        && (Catalogue.EXECUTOR_SUBMISSIONS.contains(name) || name.startsWith("schedule"))
         && isSubtype(owner, "java.util.concurrent.Executor", state)) {
       return ASTHelpers.getReceiver(call);
     }
@@ -782,16 +679,43 @@ final class TaskSinks {
   }
 
   /**
+   * The executor a call hands exactly one task to, written out: the receiver of {@code
+   * submit/execute} with one argument, the {@code Executor} argument of {@code
+   * CompletableFuture.runAsync/supplyAsync} and of a stage's {@code ...Async(..., executor)}.
+   * Unlike {@link #executorOf}, not {@code invokeAll/invokeAny} (a batch) nor {@code schedule*}
+   * (later, not now): the unit a fan-out counts. Null otherwise.
+   */
+  static @Nullable ExpressionTree singleTaskExecutorOf(
+      MethodInvocationTree call, VisitorState state) {
+    List<? extends ExpressionTree> args = call.getArguments();
+    if (Catalogue.SINGLE_SUBMIT.matches(call, state) && args.size() == 1) {
+      return ASTHelpers.getReceiver(call);
+    }
+    boolean asyncWithExecutor =
+        args.size() >= 2
+            && (Catalogue.ASYNC_FACTORY.matches(call, state)
+                || (Catalogue.ANY_STAGE_METHOD.matches(call, state)
+                    && ASTHelpers.getSymbol(call).getSimpleName().toString().endsWith("Async")));
+    if (asyncWithExecutor) {
+      ExpressionTree last = args.get(args.size() - 1);
+      if (isSubtype(ASTHelpers.getType(last), "java.util.concurrent.Executor", state)) {
+        return TaskGroupModel.strip(last);
+      }
+    }
+    return null;
+  }
+
+  /**
    * Whether the invocation waits for tasks: {@code Future.get}, {@code join}, {@code await}, {@code
    * awaitTermination}, an executor's or group's {@code close}, ...
    */
   static boolean isJoin(MethodInvocationTree call, VisitorState state) {
     MethodSymbol sym = ASTHelpers.getSymbol(call);
-    if (sym == null || !JOIN_NAMES.contains(sym.getSimpleName().toString())) {
+    if (sym == null || !Catalogue.JOIN_NAMES.contains(sym.getSimpleName().toString())) {
       return false;
     }
     Type receiver = ASTHelpers.getReceiverType(call);
-    for (String owner : JOIN_OWNERS) {
+    for (String owner : Catalogue.JOIN_OWNERS) {
       if (isSubtype(receiver, owner, state) || isSubtype(sym.owner.type, owner, state)) {
         return true;
       }
@@ -813,15 +737,6 @@ final class TaskSinks {
     return sup != null
         && ASTHelpers.isSubtype(
             state.getTypes().erasure(type), state.getTypes().erasure(sup), state);
-  }
-
-  static boolean isLocal(Symbol sym) {
-    ElementKind kind = sym.getKind();
-    return kind == ElementKind.LOCAL_VARIABLE
-        || kind == ElementKind.PARAMETER
-        || kind == ElementKind.RESOURCE_VARIABLE
-        || kind == ElementKind.EXCEPTION_PARAMETER
-        || kind == ElementKind.BINDING_VARIABLE;
   }
 
   private static boolean containsSame(List<? extends Tree> list, Tree tree) {

@@ -7,7 +7,6 @@ import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.NewClassTree;
-import com.sun.source.tree.VariableTree;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
@@ -136,14 +135,9 @@ final class ThreadSafety {
 
   private final ImmutableSet<String> userSafeTypes;
 
-  ThreadSafety(Iterable<String> userSafeTypes) {
-    ImmutableSet.Builder<String> b = ImmutableSet.builder();
-    for (String t : userSafeTypes) {
-      if (!t.trim().isEmpty()) {
-        b.add(t.trim());
-      }
-    }
-    this.userSafeTypes = b.build();
+  /** With the user's thread-safe types ({@link FanoutFlags}). */
+  ThreadSafety(FanoutFlags flags) {
+    this.userSafeTypes = ImmutableSet.copyOf(flags.threadSafeTypes());
   }
 
   /** Whether the call is a mutator by name and is declared on a type we judge. */
@@ -215,7 +209,7 @@ final class ThreadSafety {
     if (byType != Safety.UNKNOWN) {
       return byType;
     }
-    List<ExpressionTree> values = assignedValues(var, state);
+    List<ExpressionTree> values = Variables.assignedValues(var, state);
     if (values == null || values.isEmpty()) {
       return Safety.UNKNOWN; // a parameter, or assigned somewhere we can't see
     }
@@ -232,19 +226,6 @@ final class ThreadSafety {
       }
     }
     return result == null ? Safety.UNKNOWN : result;
-  }
-
-  /**
-   * Every value assigned to {@code var} in the current compilation unit (initializer first), or
-   * null if the variable isn't declared in it (then other code may assign it).
-   */
-  static @Nullable List<ExpressionTree> assignedValues(Symbol var, VisitorState state) {
-    return UnitIndex.of(state).assignedValues(var);
-  }
-
-  /** The declaration of {@code var} in the current compilation unit, or null. */
-  static @Nullable VariableTree declaration(Symbol var, VisitorState state) {
-    return UnitIndex.of(state).declaration(var);
   }
 
   private static final ImmutableSet<String> NULL_FREE_MAP_CALLS =

@@ -1,8 +1,12 @@
 package dev.fanout.errorprone;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.google.errorprone.BugCheckerRefactoringTestHelper;
 import com.google.errorprone.BugCheckerRefactoringTestHelper.FixChoosers;
 import com.google.errorprone.CompilationTestHelper;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -597,10 +601,15 @@ final class InterruptSwallowedInTaskTest {
 
   @Test
   void replacementNoRethrowWhereTheTaskCannotThrowIt() {
-    // An anonymous Task whose run declares nothing: only the restore fix exists, so the second
-    // choice leaves the code as it is.
+    // An anonymous Task whose run declares nothing cannot rethrow: exactly one fix is offered,
+    // the restore, and that fix is the one applied.
+    List<Integer> offered = new ArrayList<>();
     refactoring
-        .setFixChooser(FixChoosers.SECOND)
+        .setFixChooser(
+            fixes -> {
+              offered.add(fixes.size());
+              return fixes.get(0);
+            })
         .addInputLines("Work.java", WORK)
         .expectUnchanged()
         .addInputLines(
@@ -627,8 +636,34 @@ final class InterruptSwallowedInTaskTest {
               }
             }
             """)
-        .expectUnchanged()
+        .addOutputLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.*;
+            import dev.fanout.*;
+            class A {
+              void run(Context ctx) throws Exception {
+                try (TaskGroup g = TaskGroup.withContext(ctx)) {
+                  g.go(new Task() {
+                    @Override public void run(Context c) {
+                      try {
+                        take();
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        log(e);
+                        return;
+                      }
+                      work(c);
+                    }
+                  });
+                  g.await();
+                }
+              }
+            }
+            """)
         .doTest();
+    assertEquals(List.of(1), offered, "one finding, offered only the restore fix");
   }
 
   @Test

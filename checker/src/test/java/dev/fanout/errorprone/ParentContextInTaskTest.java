@@ -412,7 +412,7 @@ final class ParentContextInTaskTest {
               static {
                 try (TaskGroup g = TaskGroup.withContext(Context.background())) {
                   g.go(c -> work(c));
-                } 
+                }
               }
               private final Consumer<TaskGroup> starter = g -> g.go(c -> work(c));
               interface Spawner {

@@ -65,12 +65,14 @@ final class TaskGroupModelTest {
           : buildDescription(tree).setMessage(says.toString().trim()).build();
     }
 
-    /** For a local Context: is it derived from the method's first parameter; may it be g.context()? */
+    /**
+     * For a local Context: is it derived from the method's first parameter; may it be g.context()?
+     */
     @Override
     public Description matchVariable(VariableTree tree, VisitorState state) {
       VarSymbol sym = ASTHelpers.getSymbol(tree);
       if (sym == null
-          || !TaskGroupModel.isLocal(sym)
+          || !Variables.isLocalVariable(sym)
           || !TaskGroupModel.isContextType(sym.type, state)) {
         return Description.NO_MATCH;
       }

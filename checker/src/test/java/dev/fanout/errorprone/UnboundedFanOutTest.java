@@ -468,9 +468,9 @@ final class UnboundedFanOutTest {
 
   /**
    * Unusual but valid shapes around groups, executors and loops: records, enums, switch
-   * expressions, anonymous and local classes, initializers, every kind of method reference,
-   * labeled loops, raw and wildcard element types, {@code var}, arrays passed to varargs. The check
-   * must not crash on any of them and reports only the marked forks.
+   * expressions, anonymous and local classes, initializers, every kind of method reference, labeled
+   * loops, raw and wildcard element types, {@code var}, arrays passed to varargs. The check must
+   * not crash on any of them and reports only the marked forks.
    */
   @Test
   void identificationNegativeOddShapes() {
@@ -1057,16 +1057,13 @@ final class UnboundedFanOutTest {
 
   @Test
   void limitFlag() {
-    assertEquals(UnboundedFanOut.DEFAULT_LIMIT, limitOf(ErrorProneFlags.empty()));
-    assertEquals(
-        5, limitOf(ErrorProneFlags.fromMap(Map.of(UnboundedFanOut.LIMIT_FLAG, "5"))));
+    assertEquals(FanoutFlags.DEFAULT_LIMIT, limitOf(ErrorProneFlags.empty()));
+    assertEquals(5, limitOf(ErrorProneFlags.fromMap(Map.of(FanoutFlags.LIMIT, "5"))));
     for (String bad : new String[] {"0", "-3", "many", ""}) {
       IllegalArgumentException e =
           assertThrows(
               IllegalArgumentException.class,
-              () ->
-                  new UnboundedFanOut(
-                      ErrorProneFlags.fromMap(Map.of(UnboundedFanOut.LIMIT_FLAG, bad))));
+              () -> new UnboundedFanOut(ErrorProneFlags.fromMap(Map.of(FanoutFlags.LIMIT, bad))));
       assertTrue(e.getMessage().contains("positive integer"), e.getMessage());
     }
   }
@@ -1091,7 +1088,7 @@ final class UnboundedFanOutTest {
   }
 
   private static int limitOf(ErrorProneFlags flags) {
-    return UnboundedFanOut.parseLimit(flags.get(UnboundedFanOut.LIMIT_FLAG));
+    return FanoutFlags.parseLimit(flags.get(FanoutFlags.LIMIT));
   }
 
   @Test

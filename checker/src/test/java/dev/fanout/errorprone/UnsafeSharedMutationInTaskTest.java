@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Identification (negatives first, then positives) and replacement tests for {@link
- * UnsafeSharedMutationInTask}. Each negative is one "stays silent" rule of the issue and
- * DESIGN.md; each positive one sink kind or write kind.
+ * UnsafeSharedMutationInTask}. Each negative is one "stays silent" rule of the issue and DESIGN.md;
+ * each positive one sink kind or write kind.
  */
 final class UnsafeSharedMutationInTaskTest {
 
@@ -26,7 +26,6 @@ final class UnsafeSharedMutationInTaskTest {
   private void flagged(String... lines) {
     helper.addSourceLines("Test.java", lines).doTest();
   }
-
 
   // ---------------------------------------------------------------- stubs of serial executors
 
