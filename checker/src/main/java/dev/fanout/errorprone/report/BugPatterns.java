@@ -52,7 +52,8 @@ final class BugPatterns {
       Enumeration<URL> files = loader.getResources(SERVICES);
       while (files.hasMoreElements()) {
         try (BufferedReader r =
-            new BufferedReader(new InputStreamReader(files.nextElement().openStream(), StandardCharsets.UTF_8))) {
+            new BufferedReader(
+                new InputStreamReader(files.nextElement().openStream(), StandardCharsets.UTF_8))) {
           r.lines()
               .map(l -> l.replaceAll("#.*", "").strip())
               .filter(l -> l.startsWith(OUR_PACKAGE))
@@ -64,7 +65,9 @@ final class BugPatterns {
     }
     if (classes.isEmpty()) {
       throw new IllegalStateException(
-          "no Fanout check is registered in " + SERVICES + " on the class path: run the converter"
+          "no Fanout check is registered in "
+              + SERVICES
+              + " on the class path: run the converter"
               + " from the fanout-checker jar (java -jar fanout-checker-<version>.jar ...)");
     }
     List<Rule> rules = new ArrayList<>();
@@ -72,7 +75,8 @@ final class BugPatterns {
       String resource = c.replace('.', '/') + ".class";
       try (InputStream in = loader.getResourceAsStream(resource)) {
         if (in == null) {
-          throw new IllegalStateException(SERVICES + " lists " + c + " but " + resource + " is missing");
+          throw new IllegalStateException(
+              SERVICES + " lists " + c + " but " + resource + " is missing");
         }
         rules.add(read(c, in.readAllBytes()));
       } catch (IOException e) {
@@ -163,8 +167,8 @@ final class BugPatterns {
   }
 
   /**
-   * Reads one element_value (JVMS 4.7.16.1): a string constant's text, an enum constant's name,
-   * or null for any other kind (skipped).
+   * Reads one element_value (JVMS 4.7.16.1): a string constant's text, an enum constant's name, or
+   * null for any other kind (skipped).
    */
   private static String elementValue(DataInputStream in, Object[] pool) throws IOException {
     int tag = in.readUnsignedByte();

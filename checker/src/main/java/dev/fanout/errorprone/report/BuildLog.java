@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 /**
  * Reads Error Prone findings out of a build log: Maven's ({@code [WARNING] /a/B.java:[12,5] [Name]
  * message}) or plain javac's and Gradle's ({@code /a/B.java:12: warning: [Name] message}, the
- * column taken from javac's caret line), each with the lines that follow it: the page link
- * {@code (see URL)} and the suggested fix {@code Did you mean '...'?}.
+ * column taken from javac's caret line), each with the lines that follow it: the page link {@code
+ * (see URL)} and the suggested fix {@code Did you mean '...'?}.
  */
 final class BuildLog {
   private BuildLog() {}
@@ -31,7 +31,14 @@ final class BuildLog {
    * column} is 0 when the log does not give one; {@code fix} and {@code url} are null when absent.
    */
   record Finding(
-      String check, String level, String file, int line, int column, String message, String fix, String url) {
+      String check,
+      String level,
+      String file,
+      int line,
+      int column,
+      String message,
+      String fix,
+      String url) {
     /** The message with the suggested fix, as a review comment shows it. */
     String text() {
       return fix == null ? message : message + "\n" + fix;
@@ -55,7 +62,8 @@ final class BuildLog {
    */
   static List<Finding> parse(String log, Path base, Path workingDir) {
     String[] lines = ANSI.matcher(log).replaceAll("").split("\\R", -1);
-    Map<String, Finding> out = new LinkedHashMap<>(); // a log can repeat a finding (Maven's summary)
+    Map<String, Finding> out =
+        new LinkedHashMap<>(); // a log can repeat a finding (Maven's summary)
     for (int i = 0; i < lines.length; i++) {
       String level;
       String file;
@@ -85,8 +93,11 @@ final class BuildLog {
       String url = null;
       for (int k = i + 1; k < lines.length; k++) {
         String next = lines[k];
-        if (next.startsWith("[") || MAVEN.matcher(next).matches() || JAVAC.matcher(next).matches()
-            || COUNT.matcher(next).matches() || next.isBlank()) {
+        if (next.startsWith("[")
+            || MAVEN.matcher(next).matches()
+            || JAVAC.matcher(next).matches()
+            || COUNT.matcher(next).matches()
+            || next.isBlank()) {
           break;
         }
         Matcher see = SEE.matcher(next);
@@ -109,7 +120,12 @@ final class BuildLog {
     Path p = workingDir.resolve(file.replace('\\', '/')).normalize();
     if (!p.startsWith(base)) {
       throw new OutsideBaseException(
-          "log line " + logLine + ": " + file + " is not under the base directory " + base
+          "log line "
+              + logLine
+              + ": "
+              + file
+              + " is not under the base directory "
+              + base
               + "; pass --base with the directory the paths should be relative to (the repository root)");
     }
     return base.relativize(p).toString().replace('\\', '/');

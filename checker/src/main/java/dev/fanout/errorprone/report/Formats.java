@@ -16,10 +16,10 @@ final class Formats {
 
   /**
    * A SARIF 2.1.0 log with one run. The driver is this converter ({@code fanout-checker} and its
-   * version); its rules are every Fanout check, each with the short description (its
-   * {@code summary}), full description ({@code explanation}, or the summary when it has none),
-   * help URI ({@code link}) and default level of its {@code @BugPattern}, followed by any other
-   * check the log names (Error Prone's own), with the page link the log gives.
+   * version); its rules are every Fanout check, each with the short description (its {@code
+   * summary}), full description ({@code explanation}, or the summary when it has none), help URI
+   * ({@code link}) and default level of its {@code @BugPattern}, followed by any other check the
+   * log names (Error Prone's own), with the page link the log gives.
    */
   static String sarif(List<Finding> findings, List<Rule> fanoutRules, String version) {
     Map<String, Integer> index = new LinkedHashMap<>();
@@ -28,10 +28,16 @@ final class Formats {
       index.put(r.name(), rules.size());
       String full = r.explanation().isBlank() ? r.summary() : r.explanation();
       StringBuilder rule = new StringBuilder();
-      rule.append("{\"id\":").append(q(r.name()))
-          .append(",\"name\":").append(q(r.name()))
-          .append(",\"shortDescription\":{\"text\":").append(q(r.summary())).append('}')
-          .append(",\"fullDescription\":{\"text\":").append(q(full)).append('}');
+      rule.append("{\"id\":")
+          .append(q(r.name()))
+          .append(",\"name\":")
+          .append(q(r.name()))
+          .append(",\"shortDescription\":{\"text\":")
+          .append(q(r.summary()))
+          .append('}')
+          .append(",\"fullDescription\":{\"text\":")
+          .append(q(full))
+          .append('}');
       if (!r.link().isBlank()) {
         rule.append(",\"helpUri\":").append(q(r.link()));
       }
@@ -41,32 +47,66 @@ final class Formats {
     for (Finding f : findings) {
       if (!index.containsKey(f.check())) {
         index.put(f.check(), rules.size());
-        rules.add("{\"id\":" + q(f.check()) + ",\"name\":" + q(f.check())
-            + (f.url() == null ? "" : ",\"helpUri\":" + q(f.url())) + "}");
+        rules.add(
+            "{\"id\":"
+                + q(f.check())
+                + ",\"name\":"
+                + q(f.check())
+                + (f.url() == null ? "" : ",\"helpUri\":" + q(f.url()))
+                + "}");
       }
     }
     List<String> results = new ArrayList<>();
     for (Finding f : findings) {
-      String region = "{\"startLine\":" + f.line() + (f.column() > 0 ? ",\"startColumn\":" + f.column() : "") + "}";
-      results.add("{\"ruleId\":" + q(f.check()) + ",\"ruleIndex\":" + index.get(f.check())
-          + ",\"level\":" + q(f.level())
-          + ",\"message\":{\"text\":" + q(f.text()) + "}"
-          + ",\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":" + q(uri(f.file()))
-          + ",\"uriBaseId\":\"%SRCROOT%\"},\"region\":" + region + "}}]}");
+      String region =
+          "{\"startLine\":"
+              + f.line()
+              + (f.column() > 0 ? ",\"startColumn\":" + f.column() : "")
+              + "}";
+      results.add(
+          "{\"ruleId\":"
+              + q(f.check())
+              + ",\"ruleIndex\":"
+              + index.get(f.check())
+              + ",\"level\":"
+              + q(f.level())
+              + ",\"message\":{\"text\":"
+              + q(f.text())
+              + "}"
+              + ",\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":"
+              + q(uri(f.file()))
+              + ",\"uriBaseId\":\"%SRCROOT%\"},\"region\":"
+              + region
+              + "}}]}");
     }
     return "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\",\"runs\":[{\n"
-        + "\"tool\":{\"driver\":{\"name\":\"fanout-checker\",\"version\":" + q(version)
-        + ",\"informationUri\":" + q(INFORMATION_URI) + ",\"rules\":[\n"
-        + String.join(",\n", rules) + "\n]}},\n\"results\":[\n" + String.join(",\n", results) + "\n]}]}";
+        + "\"tool\":{\"driver\":{\"name\":\"fanout-checker\",\"version\":"
+        + q(version)
+        + ",\"informationUri\":"
+        + q(INFORMATION_URI)
+        + ",\"rules\":[\n"
+        + String.join(",\n", rules)
+        + "\n]}},\n\"results\":[\n"
+        + String.join(",\n", results)
+        + "\n]}]}";
   }
 
   /** One reviewdog diagnostic ({@code reviewdog -f=rdjsonl}). */
   static String rdjson(Finding f) {
-    return "{\"message\":" + q(f.text())
-        + ",\"location\":{\"path\":" + q(f.file()) + ",\"range\":{\"start\":{\"line\":" + f.line()
-        + (f.column() > 0 ? ",\"column\":" + f.column() : "") + "}}}"
-        + ",\"severity\":" + q(f.level().toUpperCase(Locale.ROOT))
-        + ",\"code\":{\"value\":" + q(f.check()) + (f.url() == null ? "" : ",\"url\":" + q(f.url())) + "}"
+    return "{\"message\":"
+        + q(f.text())
+        + ",\"location\":{\"path\":"
+        + q(f.file())
+        + ",\"range\":{\"start\":{\"line\":"
+        + f.line()
+        + (f.column() > 0 ? ",\"column\":" + f.column() : "")
+        + "}}}"
+        + ",\"severity\":"
+        + q(f.level().toUpperCase(Locale.ROOT))
+        + ",\"code\":{\"value\":"
+        + q(f.check())
+        + (f.url() == null ? "" : ",\"url\":" + q(f.url()))
+        + "}"
         + ",\"source\":{\"name\":\"error-prone\"}}";
   }
 
@@ -74,12 +114,25 @@ final class Formats {
   static String github(Finding f) {
     // Workflow command data escapes %, CR and LF; property values also ',' and ':'.
     String msg = f.text().replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A");
-    return "::" + f.level() + " file=" + property(f.file()) + ",line=" + f.line()
-        + (f.column() > 0 ? ",col=" + f.column() : "") + ",title=" + property(f.check()) + "::" + msg;
+    return "::"
+        + f.level()
+        + " file="
+        + property(f.file())
+        + ",line="
+        + f.line()
+        + (f.column() > 0 ? ",col=" + f.column() : "")
+        + ",title="
+        + property(f.check())
+        + "::"
+        + msg;
   }
 
   private static String property(String s) {
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(",", "%2C").replace(":", "%3A");
+    return s.replace("%", "%25")
+        .replace("\r", "%0D")
+        .replace("\n", "%0A")
+        .replace(",", "%2C")
+        .replace(":", "%3A");
   }
 
   /** A relative path as a URI reference: each segment percent-encoded where RFC 3986 wants it. */
@@ -87,7 +140,10 @@ final class Formats {
     StringBuilder b = new StringBuilder();
     for (byte c : relativePath.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
       int u = c & 0xff;
-      if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || "-._~/!$&'()*+,;=@".indexOf(u) >= 0) {
+      if ((u >= 'a' && u <= 'z')
+          || (u >= 'A' && u <= 'Z')
+          || (u >= '0' && u <= '9')
+          || "-._~/!$&'()*+,;=@".indexOf(u) >= 0) {
         b.append((char) u);
       } else {
         b.append('%').append(String.format(Locale.ROOT, "%02X", u));

@@ -33,8 +33,8 @@ import java.util.Set;
  * </ul>
  *
  * LOG is a file, or standard input when absent or {@code -}. Paths are made relative to {@code
- * --base} (default: the current directory); a finding in a file outside it is an error. Exit
- * status 0 (also when there are findings), 2 on bad usage or input, with the reason on stderr.
+ * --base} (default: the current directory); a finding in a file outside it is an error. Exit status
+ * 0 (also when there are findings), 2 on bad usage or input, with the reason on stderr.
  */
 public final class Main {
   private Main() {}
@@ -93,7 +93,8 @@ public final class Main {
     }
     String format = args[0];
     if (!List.of("sarif", "rdjsonl", "github").contains(format)) {
-      throw new UsageException("unknown format '" + format + "': the first argument is sarif, rdjsonl or github");
+      throw new UsageException(
+          "unknown format '" + format + "': the first argument is sarif, rdjsonl or github");
     }
     Path base = cwd;
     Set<String> only = new LinkedHashSet<>();
@@ -106,7 +107,8 @@ public final class Main {
         case "--only" -> {
           for (String name : value(args, ++i, a).split(",", -1)) {
             if (!name.matches("\\w+")) {
-              throw new UsageException("--only wants check names separated by commas, got '" + args[i] + "'");
+              throw new UsageException(
+                  "--only wants check names separated by commas, got '" + args[i] + "'");
             }
             only.add(name);
           }
@@ -133,7 +135,8 @@ public final class Main {
     String text = read(log, stdin, cwd);
     if (text.isBlank()) {
       throw new UsageException(
-          (log == null || log.equals("-") ? "standard input" : log) + " is empty: did the build's output"
+          (log == null || log.equals("-") ? "standard input" : log)
+              + " is empty: did the build's output"
               + " reach it? (mvn ... 2>&1 | tee build.log)");
     }
     List<Finding> findings = new ArrayList<>(BuildLog.parse(text, base, cwd));
@@ -193,13 +196,15 @@ public final class Main {
   static String version() {
     try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
       if (in == null) {
-        throw new IllegalStateException("version.properties is missing from the fanout-checker jar");
+        throw new IllegalStateException(
+            "version.properties is missing from the fanout-checker jar");
       }
       Properties p = new Properties();
       p.load(in);
       String v = p.getProperty("version", "");
       if (v.isBlank() || v.contains("${")) {
-        throw new IllegalStateException("version.properties was not filtered by the build: '" + v + "'");
+        throw new IllegalStateException(
+            "version.properties was not filtered by the build: '" + v + "'");
       }
       return v;
     } catch (IOException e) {

@@ -1,7 +1,6 @@
 package dev.fanout.errorprone.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.errorprone.BugPattern;
@@ -32,14 +31,22 @@ final class ConverterTest {
   static String mavenLog(Path root) {
     String file = root.resolve("src/main/java/com/acme/Supervisor.java").toString();
     return "[INFO] --- compiler:3.14.1:compile (default-compile) @ acme ---\n"
-        + "\u001B[1;33m[WARNING]\u001B[m " + file + ":[37,35] [UnsafeSharedMutationInTask] findings is written by a task\n"
+        + "\u001B[1;33m[WARNING]\u001B[m "
+        + file
+        + ":[37,35] [UnsafeSharedMutationInTask] findings is written by a task\n"
         + "    (see https://github.com/fanout-dev/fanout/blob/main/docs/checks/UnsafeSharedMutationInTask.md)\n"
         + "  Did you mean 'List<Finding> findings = Collections.synchronizedList(new ArrayList<>());'?\n"
-        + "[ERROR] " + file + ":[41,9] [ParentContextInTask] a task uses ctx, \"quoted\" 100%, not its own\n"
+        + "[ERROR] "
+        + file
+        + ":[41,9] [ParentContextInTask] a task uses ctx, \"quoted\" 100%, not its own\n"
         + "    (see https://github.com/fanout-dev/fanout/blob/main/docs/checks/ParentContextInTask.md)\n"
         + "[INFO] BUILD FAILURE\n"
-        + "[ERROR] " + file + ":[41,9] [ParentContextInTask] a task uses ctx, \"quoted\" 100%, not its own\n"
-        + "[WARNING] " + file + ":[50,3] [FutureReturnValueIgnored] Return value of methods returning Future must be checked.\n"
+        + "[ERROR] "
+        + file
+        + ":[41,9] [ParentContextInTask] a task uses ctx, \"quoted\" 100%, not its own\n"
+        + "[WARNING] "
+        + file
+        + ":[50,3] [FutureReturnValueIgnored] Return value of methods returning Future must be checked.\n"
         + "    (see https://errorprone.info/bugpattern/FutureReturnValueIgnored)\n";
   }
 
@@ -47,9 +54,14 @@ final class ConverterTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
-        Main.run(args, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), dir);
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        Main.run(
+            args,
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            dir);
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   record Result(int code, String out, String err) {}
@@ -59,8 +71,11 @@ final class ConverterTest {
     List<Rule> rules = Main.rules();
     List<String> registered = new ArrayList<>();
     try (var in = getClass().getClassLoader().getResourceAsStream(BugPatterns.SERVICES)) {
-      new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
-          .filter(l -> l.startsWith("dev.fanout.errorprone.")).forEach(registered::add);
+      new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
+          .map(String::strip)
+          .filter(l -> l.startsWith("dev.fanout.errorprone."))
+          .forEach(registered::add);
     }
     assertEquals(registered.size(), rules.size(), "one rule per registered check");
     assertTrue(rules.size() >= 6, "the six checks: " + rules);
@@ -84,7 +99,9 @@ final class ConverterTest {
     JsonNode run = JSON.readTree(r.out()).get("runs").get(0);
     JsonNode driver = run.get("tool").get("driver");
     assertEquals("fanout-checker", driver.get("name").asString());
-    assertTrue(driver.get("version").asString().matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), driver.toString());
+    assertTrue(
+        driver.get("version").asString().matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"),
+        driver.toString());
     assertEquals(Main.version(), driver.get("version").asString());
     Map<String, JsonNode> rules = new TreeMap<>();
     for (JsonNode rule : driver.get("rules")) {
@@ -93,39 +110,54 @@ final class ConverterTest {
     for (Rule expected : Main.rules()) {
       JsonNode rule = rules.get(expected.name());
       assertEquals(expected.summary(), rule.get("shortDescription").get("text").asString());
-      assertEquals(expected.explanation().isEmpty() ? expected.summary() : expected.explanation(),
+      assertEquals(
+          expected.explanation().isEmpty() ? expected.summary() : expected.explanation(),
           rule.get("fullDescription").get("text").asString());
       assertEquals(expected.link(), rule.get("helpUri").asString());
       assertEquals("warning", rule.get("defaultConfiguration").get("level").asString());
     }
     // Error Prone's own check: a rule with the link the log gave.
-    assertEquals("https://errorprone.info/bugpattern/FutureReturnValueIgnored",
+    assertEquals(
+        "https://errorprone.info/bugpattern/FutureReturnValueIgnored",
         rules.get("FutureReturnValueIgnored").get("helpUri").asString());
 
     JsonNode results = run.get("results");
     assertEquals(3, results.size(), "the repeated finding is reported once: " + results);
     JsonNode first = results.get(0);
     assertEquals("UnsafeSharedMutationInTask", first.get("ruleId").asString());
-    assertEquals("UnsafeSharedMutationInTask",
+    assertEquals(
+        "UnsafeSharedMutationInTask",
         driver.get("rules").get(first.get("ruleIndex").asInt()).get("id").asString());
     assertEquals("warning", first.get("level").asString());
-    assertTrue(first.get("message").get("text").asString().endsWith("\nDid you mean 'List<Finding> findings = Collections.synchronizedList(new ArrayList<>());'?"));
+    assertTrue(
+        first
+            .get("message")
+            .get("text")
+            .asString()
+            .endsWith(
+                "\nDid you mean 'List<Finding> findings = Collections.synchronizedList(new ArrayList<>());'?"));
     JsonNode location = first.get("locations").get(0).get("physicalLocation");
-    assertEquals("src/main/java/com/acme/Supervisor.java", location.get("artifactLocation").get("uri").asString());
+    assertEquals(
+        "src/main/java/com/acme/Supervisor.java",
+        location.get("artifactLocation").get("uri").asString());
     assertEquals(37, location.get("region").get("startLine").asInt());
     assertEquals(35, location.get("region").get("startColumn").asInt());
     assertEquals("error", results.get(1).get("level").asString());
-    assertEquals("a task uses ctx, \"quoted\" 100%, not its own", results.get(1).get("message").get("text").asString());
+    assertEquals(
+        "a task uses ctx, \"quoted\" 100%, not its own",
+        results.get(1).get("message").get("text").asString());
   }
 
   @Test
   void rdjsonlIsOneDiagnosticPerLine() throws Exception {
-    Result r = run(mavenLog(dir), "rdjsonl", "--only", "UnsafeSharedMutationInTask,ParentContextInTask");
+    Result r =
+        run(mavenLog(dir), "rdjsonl", "--only", "UnsafeSharedMutationInTask,ParentContextInTask");
     assertEquals(0, r.code(), r.err());
     List<String> lines = r.out().lines().toList();
     assertEquals(2, lines.size(), r.out());
     JsonNode d = JSON.readTree(lines.get(0));
-    assertEquals("src/main/java/com/acme/Supervisor.java", d.get("location").get("path").asString());
+    assertEquals(
+        "src/main/java/com/acme/Supervisor.java", d.get("location").get("path").asString());
     assertEquals(37, d.get("location").get("range").get("start").get("line").asInt());
     assertEquals("WARNING", d.get("severity").asString());
     assertEquals("UnsafeSharedMutationInTask", d.get("code").get("value").asString());
@@ -135,7 +167,8 @@ final class ConverterTest {
 
   @Test
   void githubCommandsEscapeTheirData() {
-    Result r = run(mavenLog(dir), "github", "--only", "ParentContextInTask,UnsafeSharedMutationInTask");
+    Result r =
+        run(mavenLog(dir), "github", "--only", "ParentContextInTask,UnsafeSharedMutationInTask");
     assertEquals(0, r.code(), r.err());
     List<String> lines = r.out().lines().toList();
     assertEquals(
@@ -149,12 +182,14 @@ final class ConverterTest {
   }
 
   @Test
-  void javacLogTakesTheColumnFromTheCaretAndRelativePathsFromTheWorkingDirectory() throws Exception {
-    String log = "src/A.java:12: warning: [InterruptSwallowedInTask] a task swallows the interrupt\n"
-        + "      } catch (InterruptedException e) {\n"
-        + "        ^\n"
-        + "    (see https://github.com/fanout-dev/fanout/blob/main/docs/checks/InterruptSwallowedInTask.md)\n"
-        + "1 warning\n";
+  void javacLogTakesTheColumnFromTheCaretAndRelativePathsFromTheWorkingDirectory()
+      throws Exception {
+    String log =
+        "src/A.java:12: warning: [InterruptSwallowedInTask] a task swallows the interrupt\n"
+            + "      } catch (InterruptedException e) {\n"
+            + "        ^\n"
+            + "    (see https://github.com/fanout-dev/fanout/blob/main/docs/checks/InterruptSwallowedInTask.md)\n"
+            + "1 warning\n";
     Files.writeString(dir.resolve("build.log"), log);
     Result r = run("", "rdjsonl", "build.log");
     assertEquals(0, r.code(), r.err());
@@ -168,7 +203,9 @@ final class ConverterTest {
     Files.createDirectories(dir.resolve("src/main"));
     Result r = run(mavenLog(dir), "rdjsonl", "--base", "src/main", "--only", "ParentContextInTask");
     assertEquals(0, r.code(), r.err());
-    assertEquals("java/com/acme/Supervisor.java", JSON.readTree(r.out().strip()).get("location").get("path").asString());
+    assertEquals(
+        "java/com/acme/Supervisor.java",
+        JSON.readTree(r.out().strip()).get("location").get("path").asString());
   }
 
   @Test
@@ -177,8 +214,14 @@ final class ConverterTest {
     Result r = run(mavenLog(dir), "sarif", "--base", other.toString());
     assertEquals(2, r.code());
     assertEquals("", r.out());
-    assertTrue(r.err().contains("log line 2: " + dir.resolve("src/main/java/com/acme/Supervisor.java")
-        + " is not under the base directory " + other), r.err());
+    assertTrue(
+        r.err()
+            .contains(
+                "log line 2: "
+                    + dir.resolve("src/main/java/com/acme/Supervisor.java")
+                    + " is not under the base directory "
+                    + other),
+        r.err());
     assertTrue(r.err().contains("--base"), r.err());
   }
 
@@ -221,7 +264,9 @@ final class ConverterTest {
     for (var c : cases.entrySet()) {
       Result r = run("", c.getKey().toArray(String[]::new));
       assertEquals(2, r.code(), c.getKey() + ": " + r);
-      assertTrue(r.err().startsWith("fanout-checker: ") && r.err().contains(c.getValue()), c.getKey() + ": " + r.err());
+      assertTrue(
+          r.err().startsWith("fanout-checker: ") && r.err().contains(c.getValue()),
+          c.getKey() + ": " + r.err());
       assertEquals("", r.out(), c.getKey().toString());
     }
   }
@@ -230,7 +275,9 @@ final class ConverterTest {
   void helpPrintsUsage() {
     Result r = run("", "--help");
     assertEquals(0, r.code());
-    assertTrue(r.out().startsWith("usage: java -jar fanout-checker-VERSION.jar sarif|rdjsonl|github"), r.out());
+    assertTrue(
+        r.out().startsWith("usage: java -jar fanout-checker-VERSION.jar sarif|rdjsonl|github"),
+        r.out());
   }
 
   @Test

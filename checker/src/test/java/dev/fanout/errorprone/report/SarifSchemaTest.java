@@ -57,8 +57,11 @@ final class SarifSchemaTest {
     run(cache, "npm", "pack", "--silent", PACKAGE);
     Path tgz;
     try (Stream<Path> s = Files.list(cache)) {
-      tgz = s.filter(p -> p.getFileName().toString().endsWith(".tgz")).findFirst()
-          .orElseThrow(() -> new AssertionError("npm pack " + PACKAGE + " wrote no .tgz into " + cache));
+      tgz =
+          s.filter(p -> p.getFileName().toString().endsWith(".tgz"))
+              .findFirst()
+              .orElseThrow(
+                  () -> new AssertionError("npm pack " + PACKAGE + " wrote no .tgz into " + cache));
     }
     run(cache, "tar", "-xzf", tgz.getFileName().toString(), SCHEMA_IN_PACKAGE);
     Path extracted = cache.resolve(SCHEMA_IN_PACKAGE);
@@ -75,16 +78,27 @@ final class SarifSchemaTest {
       p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new AssertionError(
-          "SarifSchemaTest needs '" + command[0] + "' to fetch the SARIF 2.1.0 schema from the npm package "
-              + PACKAGE + " (it is not committed); install Node.js and npm: " + e.getMessage(), e);
+          "SarifSchemaTest needs '"
+              + command[0]
+              + "' to fetch the SARIF 2.1.0 schema from the npm package "
+              + PACKAGE
+              + " (it is not committed); install Node.js and npm: "
+              + e.getMessage(),
+          e);
     }
     p.getOutputStream().close();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(3, TimeUnit.MINUTES) || p.exitValue() != 0) {
       p.destroyForcibly();
       throw new AssertionError(
-          String.join(" ", command) + " failed in " + dir + " (the SARIF schema comes from the npm registry"
-              + " package " + PACKAGE + "):\n" + output);
+          String.join(" ", command)
+              + " failed in "
+              + dir
+              + " (the SARIF schema comes from the npm registry"
+              + " package "
+              + PACKAGE
+              + "):\n"
+              + output);
     }
   }
 
@@ -96,8 +110,13 @@ final class SarifSchemaTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     String[] args = Stream.concat(Stream.of("sarif"), Stream.of(options)).toArray(String[]::new);
-    int code = Main.run(args, new ByteArrayInputStream(log.getBytes(StandardCharsets.UTF_8)),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), dir);
+    int code =
+        Main.run(
+            args,
+            new ByteArrayInputStream(log.getBytes(StandardCharsets.UTF_8)),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            dir);
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
     return out.toString(StandardCharsets.UTF_8);
   }
@@ -118,7 +137,10 @@ final class SarifSchemaTest {
   void theSchemaRejectsWhatIsNotSarif() {
     // The validator really checks: a result without a message, and a wrong version, are errors.
     String sarif = convert(ConverterTest.mavenLog(dir));
-    assertFalse(validate(sarif.replace("\"version\":\"2.1.0\"", "\"version\":\"2.0.0\"")).isEmpty());
-    assertFalse(validate(sarif.replaceFirst("\"message\":\\{\"text\":", "\"message\":{\"txt\":")).isEmpty());
+    assertFalse(
+        validate(sarif.replace("\"version\":\"2.1.0\"", "\"version\":\"2.0.0\"")).isEmpty());
+    assertFalse(
+        validate(sarif.replaceFirst("\"message\":\\{\"text\":", "\"message\":{\"txt\":"))
+            .isEmpty());
   }
 }
