@@ -288,6 +288,11 @@ public class Recall {
   static final ConcurrentHashMap<String, Object> LOCKS = new ConcurrentHashMap<>();
 
   Release fetch(String coord, String tag) throws Exception {
+    return fetch(coord, tag, true);
+  }
+
+  /** sources false: only the classpath (for a case's extra= dependencies). */
+  Release fetch(String coord, String tag, boolean sources) throws Exception {
     synchronized (LOCKS.computeIfAbsent(coord, k -> new Object())) {
       String[] p = coord.split(":");
       Path dir = work.resolve("releases").resolve(coord.replace(':', '_'));
@@ -295,6 +300,7 @@ public class Recall {
       Path src = dir.resolve(p[1] + "-" + p[2] + "-sources.jar");
       if (Files.exists(dir.resolve("ok"))) return new Release(coord, src, Files.readString(cpFile).strip());
       Files.createDirectories(dir);
+      if (sources) {
       progress(tag + "fetching " + coord + " (sources jar)");
       String url = CENTRAL + p[0].replace('.', '/') + "/" + p[1] + "/" + p[2] + "/" + p[1] + "-" + p[2] + "-sources.jar";
       HttpResponse<Path> resp = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5)).build(),
@@ -302,6 +308,7 @@ public class Recall {
       if (resp.statusCode() != 200) {
         Files.deleteIfExists(src);
         throw new IllegalStateException("no sources jar for " + coord + " (HTTP " + resp.statusCode() + " " + url + ")");
+      }
       }
       // The release's provided and optional dependencies: its sources may need them.
       Path scratch = dir.resolve("scratch");
@@ -426,6 +433,15 @@ public class Recall {
     Outcome(Case c) { this.c = c; }
   }
 
+  /** The case's extra= dependencies (compile-only ones a Gradle build does not publish) on the classpath. */
+  Release withExtras(Case c, Release r, String tag) throws Exception {
+    String extra = c.opts().get("extra");
+    if (extra == null) return r;
+    StringBuilder cp = new StringBuilder(r.classpath());
+    for (String e : extra.split(",")) cp.append(File.pathSeparator).append(fetch(e, tag, false).classpath());
+    return new Release(r.coord(), r.sourcesJar(), cp.toString());
+  }
+
   static String norm(String s) { return s.replaceAll("\\s+", ""); }
 
   Outcome runCase(Case c, int i, int n) {
@@ -433,8 +449,8 @@ public class Recall {
     String tag = "(" + i + "/" + n + ") " + c.id() + ": ";
     long t0 = System.nanoTime();
     try {
-      Release b = fetch(c.buggy(), tag);
-      Release f = fetch(c.fixed(), tag);
+      Release b = withExtras(c, fetch(c.buggy(), tag), tag);
+      Release f = withExtras(c, fetch(c.fixed(), tag), tag);
       progress(tag + "compiling " + c.files().size() + " file(s) of " + c.buggy() + " with " + c.check());
       Compiled cb = compile(c, b, c.files(), work.resolve("cases").resolve(c.id()).resolve("buggy"));
       if (!c.files().get(0).endsWith(c.file())) {
