@@ -230,6 +230,11 @@ public class Recall {
   // ---------------------------------------------------------------- fetching a release
 
   static void writePom(Path pom, List<String> coords) throws IOException {
+    writePom(pom, coords, Set.of());
+  }
+
+  /** exclusions: groupId:artifactId of transitive dependencies left out of the first coordinate's tree. */
+  static void writePom(Path pom, List<String> coords, Set<String> exclusions) throws IOException {
     StringBuilder sb = new StringBuilder("""
         <project xmlns="http://maven.apache.org/POM/4.0.0">
           <modelVersion>4.0.0</modelVersion>
@@ -242,6 +247,15 @@ public class Recall {
       sb.append("    <dependency><groupId>").append(xml(p[0])).append("</groupId><artifactId>")
           .append(xml(p[1])).append("</artifactId><version>").append(xml(p[2])).append("</version>");
       if (p.length > 3 && !p[3].isEmpty()) sb.append("<classifier>").append(xml(p[3])).append("</classifier>");
+      if (c == coords.get(0) && !exclusions.isEmpty()) {
+        sb.append("<exclusions>");
+        for (String e : exclusions) {
+          String[] q = e.split(":");
+          sb.append("<exclusion><groupId>").append(xml(q[0])).append("</groupId><artifactId>")
+              .append(xml(q[1])).append("</artifactId></exclusion>");
+        }
+        sb.append("</exclusions>");
+      }
       sb.append("</dependency>\n");
     }
     sb.append("  </dependencies>\n</project>\n");
@@ -322,11 +336,12 @@ public class Recall {
       Result r = exec(cmd, dir, dir.resolve("effective-pom.log"));
       List<String> extra = r.exit == 0 && Files.exists(eff) ? ownExtraDeps(eff) : new ArrayList<>();
       extra.removeIf(d -> d.startsWith(p[0] + ":" + p[1] + ":"));
+      Set<String> excluded = new TreeSet<>();
       for (int attempt = 0; ; attempt++) {
         List<String> deps = new ArrayList<>();
         deps.add(coord);
         deps.addAll(extra);
-        writePom(dir.resolve("pom.xml"), deps);
+        writePom(dir.resolve("pom.xml"), deps, excluded);
         progress(tag + "resolving " + coord + " (classpath, " + extra.size() + " provided/optional)"
             + (attempt > 0 ? ", attempt " + (attempt + 1) : ""));
         cmd = mvn();
@@ -334,9 +349,23 @@ public class Recall {
             "-Dmdep.outputFile=" + cpFile, "-Dmdep.includeScope=compile"));
         r = exec(cmd, dir, dir.resolve("classpath.log"));
         if (r.exit == 0) break;
+        String log = r.output;
+        // A transitive dependency that cannot be resolved at all (e.g. a classifier left as an
+        // unexpanded ${property} in a published POM) is excluded from the tree; a source file
+        // that needs it fails to compile, which the results say.
+        Matcher um = Pattern.compile("dependency: ([\\w.\\-]+):([\\w.\\-]+):").matcher(log);
+        boolean newExclusion = false;
+        while (um.find()) {
+          String ga = um.group(1) + ":" + um.group(2);
+          if (!coord.startsWith(ga + ":") && extra.stream().noneMatch(d -> d.startsWith(ga + ":"))
+              && excluded.add(ga)) newExclusion = true;
+        }
+        if (newExclusion && attempt < 6) {
+          progress(tag + "excluding unresolvable transitive dependencies " + excluded);
+          continue;
+        }
         // Drop the provided/optional extras Maven cannot resolve; at last, all of them.
         int before = extra.size();
-        String log = r.output;
         extra.removeIf(d -> {
           String[] q = d.split(":");
           return log.contains(q[0] + ":" + q[1] + ":");
