@@ -33,7 +33,7 @@ public class Recall {
 
   // ---------------------------------------------------------------- options
 
-  static Path repo, work, casesFile, outFile;
+  static Path repo, work, casesFile, outFile, baseline;
   static Set<String> only = new LinkedHashSet<>();
   static String onlyCheck;
   static int jobs = 1;
@@ -55,6 +55,7 @@ public class Recall {
         case "--check" -> onlyCheck = args[++i];
         case "--cases" -> casesFile = Paths.get(args[++i]).toAbsolutePath();
         case "--out" -> outFile = Paths.get(args[++i]).toAbsolutePath();
+        case "--baseline" -> baseline = Paths.get(args[++i]).toAbsolutePath();
         case "--jobs" -> jobs = Integer.parseInt(args[++i]);
         case "--work" -> work = Paths.get(args[++i]).toAbsolutePath();
         case "--no-build" -> build = false;
@@ -93,10 +94,12 @@ public class Recall {
           --out       the results file (default tools/recall/results.md for a full run,
                       target/recall/results.md for a subset); a .tsv beside it
           --jobs      cases run at once (default 1)
+          --baseline  a results.tsv of an earlier run: a case CAUGHT there and MISSED now fails the run
           --work      fetched releases and scratch files (default target/recall)
           --no-build  use the checker jar already in checker/target
-        exit status: 0 ok (misses are the measure, not a failure); 1 a fixed release was flagged or
-                     a check crashed; 2 a case could not be fetched or compiled""");
+        exit status: 0 ok (misses are the measure, not a failure); 1 a fixed release was flagged,
+                     a check crashed, or a case caught in --baseline is missed now; 2 a case could
+                     not be fetched or compiled""");
   }
 
   static String elapsed() {
@@ -552,7 +555,21 @@ public class Recall {
     boolean crash = outs.stream().anyMatch(o -> o.crashed);
     boolean broken = outs.stream().anyMatch(o -> o.broken);
     progress("done: " + summaryLine(outs) + "; results in " + outFile);
-    return flagged > 0 || crash ? 1 : broken ? 2 : 0;
+    boolean regressed = false;
+    if (baseline != null) {
+      Set<String> caughtBefore = new HashSet<>();
+      for (String l : Files.readAllLines(baseline)) {
+        String[] f = l.split("\t");
+        if (f.length > 5 && f[5].equals("CAUGHT")) caughtBefore.add(f[0]);
+      }
+      for (Outcome o : outs) {
+        if (caughtBefore.contains(o.c.id()) && !o.buggy.equals("CAUGHT")) {
+          progress("REGRESSION: " + o.c.id() + " was caught in " + baseline.getFileName() + ", now " + o.buggy);
+          regressed = true;
+        }
+      }
+    }
+    return flagged > 0 || crash || regressed ? 1 : broken ? 2 : 0;
   }
 
   static String summaryLine(List<Outcome> outs) {
