@@ -14,7 +14,9 @@ import com.sun.source.tree.CatchTree;
 import com.sun.source.tree.ClassTree;
 import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.DefaultCaseLabelTree;
 import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.EmptyStatementTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
@@ -210,18 +212,18 @@ final class AwaitPaths {
         // Unreachable code: javac rejects it; nothing to learn.
         return null;
       }
-      if (st instanceof BlockTree) {
-        return block(((BlockTree) st).getStatements(), in);
+      if (st instanceof BlockTree blockTree) {
+        return block(blockTree.getStatements(), in);
       }
-      if (st instanceof ExpressionStatementTree) {
-        return expression(((ExpressionStatementTree) st).getExpression(), in);
+      if (st instanceof ExpressionStatementTree expressionStatementTree) {
+        return expression(expressionStatementTree.getExpression(), in);
       }
-      if (st instanceof VariableTree) {
-        ExpressionTree init = ((VariableTree) st).getInitializer();
+      if (st instanceof VariableTree variableTree) {
+        ExpressionTree init = variableTree.getInitializer();
         return init == null ? in : expression(init, in);
       }
-      if (st instanceof IfTree) {
-        IfTree ifTree = (IfTree) st;
+      if (st instanceof IfTree ifTree) {
+
         State afterCond = expression(ifTree.getCondition(), in);
         State then = statement(ifTree.getThenStatement(), afterCond);
         State otherwise =
@@ -230,18 +232,18 @@ final class AwaitPaths {
                 : statement(ifTree.getElseStatement(), afterCond);
         return State.join(then, otherwise);
       }
-      if (st instanceof ReturnTree) {
-        ExpressionTree value = ((ReturnTree) st).getExpression();
+      if (st instanceof ReturnTree returnTree) {
+        ExpressionTree value = returnTree.getExpression();
         State s = value == null ? in : expression(value, in);
         exit(st, s);
         return null;
       }
-      if (st instanceof ThrowTree) {
-        expression(((ThrowTree) st).getExpression(), in);
+      if (st instanceof ThrowTree throwTree) {
+        expression(throwTree.getExpression(), in);
         return null; // exceptional: close() reports what happened
       }
-      if (st instanceof BreakTree) {
-        BreakTree br = (BreakTree) st;
+      if (st instanceof BreakTree br) {
+
         JumpTarget t = find(br.getLabel() == null ? null : br.getLabel().toString(), false);
         if (t == null) {
           exit(st, in);
@@ -250,8 +252,8 @@ final class AwaitPaths {
         }
         return null;
       }
-      if (st instanceof ContinueTree) {
-        ContinueTree co = (ContinueTree) st;
+      if (st instanceof ContinueTree co) {
+
         JumpTarget t = find(co.getLabel() == null ? null : co.getLabel().toString(), true);
         if (t == null) {
           exit(st, in);
@@ -260,8 +262,8 @@ final class AwaitPaths {
         }
         return null;
       }
-      if (st instanceof LabeledStatementTree) {
-        LabeledStatementTree labeled = (LabeledStatementTree) st;
+      if (st instanceof LabeledStatementTree labeled) {
+
         StatementTree inner = labeled.getStatement();
         String label = labeled.getLabel().toString();
         if (isLoop(inner)) {
@@ -276,20 +278,20 @@ final class AwaitPaths {
       if (isLoop(st)) {
         return loop(st, null, in);
       }
-      if (st instanceof TryTree) {
-        return tryStatement((TryTree) st, in);
+      if (st instanceof TryTree tryTree) {
+        return tryStatement(tryTree, in);
       }
-      if (st instanceof SynchronizedTree) {
-        SynchronizedTree sync = (SynchronizedTree) st;
+      if (st instanceof SynchronizedTree sync) {
+
         return statement(sync.getBlock(), expression(sync.getExpression(), in));
       }
-      if (st instanceof SwitchTree) {
-        return switchStatement((SwitchTree) st, in);
+      if (st instanceof SwitchTree switchTree) {
+        return switchStatement(switchTree, in);
       }
       if (st instanceof ClassTree) {
         return opaque(st, in);
       }
-      if (st.getKind() == Tree.Kind.EMPTY_STATEMENT) {
+      if (st instanceof EmptyStatementTree) {
         return in;
       }
       // assert, yield, anything newer: judged as a whole.
@@ -320,15 +322,15 @@ final class AwaitPaths {
       ExpressionTree cond = null;
       StatementTree loopBody;
       boolean atLeastOnce = false;
-      if (st instanceof WhileLoopTree) {
-        cond = ((WhileLoopTree) st).getCondition();
-        loopBody = ((WhileLoopTree) st).getStatement();
-      } else if (st instanceof DoWhileLoopTree) {
-        cond = ((DoWhileLoopTree) st).getCondition();
-        loopBody = ((DoWhileLoopTree) st).getStatement();
+      if (st instanceof WhileLoopTree whileLoopTree) {
+        cond = whileLoopTree.getCondition();
+        loopBody = whileLoopTree.getStatement();
+      } else if (st instanceof DoWhileLoopTree doWhileLoopTree) {
+        cond = doWhileLoopTree.getCondition();
+        loopBody = doWhileLoopTree.getStatement();
         atLeastOnce = true;
-      } else if (st instanceof ForLoopTree) {
-        ForLoopTree f = (ForLoopTree) st;
+      } else if (st instanceof ForLoopTree f) {
+
         for (StatementTree init : f.getInitializer()) {
           entry = statement(init, entry);
         }
@@ -376,8 +378,8 @@ final class AwaitPaths {
       State s = in;
       for (Tree r : tr.getResources()) {
         s =
-            r instanceof StatementTree
-                ? statement((StatementTree) r, s)
+            r instanceof StatementTree statementTree
+                ? statement(statementTree, s)
                 : expression((ExpressionTree) r, s);
       }
       State tryOut = statement(tr.getBlock(), s);
@@ -417,10 +419,10 @@ final class AwaitPaths {
         if (c.getCaseKind() == CaseTree.CaseKind.RULE) {
           Tree caseBody = c.getBody();
           State out;
-          if (caseBody instanceof StatementTree) {
-            out = statement((StatementTree) caseBody, selected);
-          } else if (caseBody instanceof ExpressionTree) {
-            out = expression((ExpressionTree) caseBody, selected);
+          if (caseBody instanceof StatementTree statementTree) {
+            out = statement(statementTree, selected);
+          } else if (caseBody instanceof ExpressionTree expressionTree) {
+            out = expression(expressionTree, selected);
           } else {
             out = selected;
           }
@@ -436,8 +438,7 @@ final class AwaitPaths {
     }
 
     private static boolean isDefault(CaseTree c) {
-      return c.getLabels().isEmpty()
-          || c.getLabels().get(0).getKind() == Tree.Kind.DEFAULT_CASE_LABEL;
+      return c.getLabels().isEmpty() || c.getLabels().get(0) instanceof DefaultCaseLabelTree;
     }
 
     /** A statement judged as a whole: starts count as "may", an await makes us unsure. */
@@ -536,7 +537,7 @@ final class AwaitPaths {
           return super.visitMemberSelect(node, c);
         }
 
-        /** Code that runs later, or elsewhere: starts there "may" happen; awaits are unknown. */
+        // Code that runs later, or elsewhere: starts there "may" happen; awaits are unknown.
         private Void deferred(Tree node) {
           if (awaitsIn(node) || escapesIn(node)) {
             unsure = true;
@@ -552,23 +553,26 @@ final class AwaitPaths {
 
     private State groupCall(MethodInvocationTree node, State s, boolean conditional) {
       String name = ASTHelpers.getSymbol(node).getSimpleName().toString();
-      switch (name) {
-        case FanoutApi.GO:
+      return switch (name) {
+        case FanoutApi.GO -> {
           startsTasks = true;
-          return conditional ? s.maybeStarted() : s.started();
-        case FanoutApi.TRY_GO:
+          yield conditional ? s.maybeStarted() : s.started();
+        }
+        case FanoutApi.TRY_GO -> {
           startsTasks = true;
-          return s.maybeStarted(); // it may start nothing
-        case FanoutApi.AWAIT:
+          yield s.maybeStarted();
+        }
+        // it may start nothing
+        case FanoutApi.AWAIT -> {
           awaitCount++;
-          return conditional ? new State(false, s.may) : State.NONE;
-        case FanoutApi.SET_LIMIT:
-        case FanoutApi.CONTEXT_METHOD:
-          return s;
-        default:
+          yield conditional ? new State(false, s.may) : State.NONE;
+        }
+        case FanoutApi.SET_LIMIT, FanoutApi.CONTEXT_METHOD -> s;
+        default -> {
           unsure = true; // close() by hand, or a method this check does not know
-          return s;
-      }
+          yield s;
+        }
+      };
     }
 
     /** A use of the group other than as the receiver of its own methods: it escapes. */
@@ -646,7 +650,7 @@ final class AwaitPaths {
               startsTasks = true;
             }
           }
-          return super.visitMethodInvocation(node, unused);
+          return super.visitMethodInvocation(node, null);
         }
       }.scan(tree, null);
       return n[0];
@@ -661,7 +665,7 @@ final class AwaitPaths {
           if (isGroup(node.getExpression())) {
             return null;
           }
-          return super.visitMemberSelect(node, unused);
+          return super.visitMemberSelect(node, null);
         }
 
         @Override
@@ -675,7 +679,7 @@ final class AwaitPaths {
             }
             return null;
           }
-          return super.visitMemberReference(node, unused);
+          return super.visitMemberReference(node, null);
         }
 
         @Override

@@ -4,11 +4,13 @@ import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
+import static com.google.errorprone.util.ASTHelpers.isStatic;
 import static dev.fanout.errorprone.ExecutorOrigins.variable;
 import static dev.fanout.errorprone.TaskGroupModel.strip;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
+import com.google.errorprone.BugPattern.StandardTags;
 import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
@@ -50,6 +52,11 @@ import org.jspecify.annotations.Nullable;
  * newSingleThreadScheduledExecutor}, or a {@code ThreadPoolExecutor} whose queue holds tasks back
  * rather than growing the pool), and the outer task and the waited-for work go to the same
  * variable. No fix is suggested: every remedy changes how the work is scheduled.
+ *
+ * <p>Why this file is over the package's ~400 lines: it still holds two analyses only it uses,
+ * "which submissions does this wait wait for" (futures in collections, {@code allOf/anyOf},
+ * dependent stages) and "is this pool bounded"; they were not extracted in issue 13 (see
+ * docs/checker-internals.md).
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -64,6 +71,7 @@ import org.jspecify.annotations.Nullable;
             + " inline in the task, or fan it out with a TaskGroup, which runs on its own threads"
             + " and whose go from its own task runs inline at the limit.",
     severity = WARNING,
+    tags = StandardTags.LIKELY_ERROR,
     linkType = CUSTOM,
     link = FanoutApi.DOCS + "BlockingWaitOnSamePool.md")
 public final class BlockingWaitOnSamePool extends BugChecker
@@ -127,14 +135,14 @@ public final class BlockingWaitOnSamePool extends BugChecker
     for (TaskSinks.TaskRun run : sinks.tasksRunning(state.getPath(), state)) {
       Tree sinkCall = run.sink.sinkPath.getLeaf();
       ExpressionTree outer =
-          sinkCall instanceof MethodInvocationTree
-              ? TaskSinks.executorOf((MethodInvocationTree) sinkCall, state)
+          sinkCall instanceof MethodInvocationTree methodInvocationTree
+              ? TaskSinks.executorOf(methodInvocationTree, state)
               : null;
       Symbol pool = outer == null ? null : variable(outer);
       if (pool == null) {
         continue; // a thread, a group, the default pool, an executor we can't name
       }
-      if (pool.getKind() == ElementKind.FIELD && !pool.isStatic() && onAnotherObject(run)) {
+      if (pool.getKind() == ElementKind.FIELD && !isStatic(pool) && onAnotherObject(run)) {
         continue; // pool.submit(child::helper): the helper's pool is child's, not this one's
       }
       boolean samePool =
@@ -181,15 +189,15 @@ public final class BlockingWaitOnSamePool extends BugChecker
    */
   private static boolean onAnotherObject(TaskSinks.TaskRun run) {
     Tree site = run.callSite == null ? null : run.callSite.getLeaf();
-    if (!(site instanceof MemberReferenceTree)) {
+    if (!(site instanceof MemberReferenceTree ref)) {
       return false;
     }
-    MemberReferenceTree ref = (MemberReferenceTree) site;
+
     Symbol target = ASTHelpers.getSymbol(ref);
     if (target == null) {
       return true;
     }
-    if (target.isStatic()) {
+    if (isStatic(target)) {
       return false;
     }
     Symbol qualifier = ASTHelpers.getSymbol(ref.getQualifierExpression());
@@ -218,14 +226,14 @@ public final class BlockingWaitOnSamePool extends BugChecker
           || leaf instanceof MethodTree) {
         return false;
       }
-      if (leaf instanceof IfTree
-          && ((IfTree) leaf).getThenStatement() == child
-          && checksDone(((IfTree) leaf).getCondition(), future, state)) {
+      if (leaf instanceof IfTree ifTree
+          && ifTree.getThenStatement() == child
+          && checksDone(ifTree.getCondition(), future, state)) {
         return true;
       }
-      if (leaf instanceof ConditionalExpressionTree
-          && ((ConditionalExpressionTree) leaf).getTrueExpression() == child
-          && checksDone(((ConditionalExpressionTree) leaf).getCondition(), future, state)) {
+      if (leaf instanceof ConditionalExpressionTree conditionalExpressionTree
+          && conditionalExpressionTree.getTrueExpression() == child
+          && checksDone(conditionalExpressionTree.getCondition(), future, state)) {
         return true;
       }
       child = leaf;

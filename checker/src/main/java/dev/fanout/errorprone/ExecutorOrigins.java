@@ -1,5 +1,6 @@
 package dev.fanout.errorprone;
 
+import static com.google.errorprone.util.ASTHelpers.isStatic;
 import static dev.fanout.errorprone.TaskGroupModel.strip;
 
 import com.google.errorprone.VisitorState;
@@ -45,7 +46,7 @@ final class ExecutorOrigins {
       return false;
     }
     Object threads = ASTHelpers.constValue(((MethodInvocationTree) value).getArguments().get(0));
-    return threads instanceof Integer && (Integer) threads == 1;
+    return threads instanceof Integer i && i == 1;
   }
 
   /**
@@ -66,7 +67,7 @@ final class ExecutorOrigins {
     }
     if (expr instanceof MemberSelectTree && sym.getKind() == ElementKind.FIELD) {
       Symbol qualifier = ASTHelpers.getSymbol(((MemberSelectTree) expr).getExpression());
-      if (qualifier instanceof ClassSymbol && sym.isStatic()) {
+      if (qualifier instanceof ClassSymbol && isStatic(sym)) {
         return sym; // Owner.POOL
       }
       if (qualifier != null && qualifier.getSimpleName().contentEquals("this")) {

@@ -1,6 +1,7 @@
 package dev.fanout.errorprone;
 
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
+import static com.google.errorprone.util.ASTHelpers.getEnclosedElements;
 
 import com.google.common.collect.ImmutableSet;
 import com.google.errorprone.VisitorState;
@@ -25,6 +26,8 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewArrayTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.SwitchExpressionTree;
+import com.sun.source.tree.SwitchTree;
 import com.sun.source.tree.ThrowTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.TryTree;
@@ -179,11 +182,11 @@ final class FanOutSize {
 
   /** Whether {@code child} runs once per iteration of {@code loop}. */
   private static boolean repeats(Tree loop, Tree child) {
-    if (loop instanceof EnhancedForLoopTree) {
-      return ((EnhancedForLoopTree) loop).getStatement() == child;
+    if (loop instanceof EnhancedForLoopTree enhancedForLoopTree) {
+      return enhancedForLoopTree.getStatement() == child;
     }
-    if (loop instanceof ForLoopTree) {
-      ForLoopTree f = (ForLoopTree) loop;
+    if (loop instanceof ForLoopTree f) {
+
       return f.getStatement() == child
           || f.getCondition() == child
           || f.getUpdate().contains(child);
@@ -200,12 +203,12 @@ final class FanOutSize {
    */
   private static boolean runsUntilStopped(Tree loop) {
     ExpressionTree cond;
-    if (loop instanceof WhileLoopTree) {
-      cond = ((WhileLoopTree) loop).getCondition();
-    } else if (loop instanceof DoWhileLoopTree) {
-      cond = ((DoWhileLoopTree) loop).getCondition();
-    } else if (loop instanceof ForLoopTree) {
-      cond = ((ForLoopTree) loop).getCondition();
+    if (loop instanceof WhileLoopTree whileLoopTree) {
+      cond = whileLoopTree.getCondition();
+    } else if (loop instanceof DoWhileLoopTree doWhileLoopTree) {
+      cond = doWhileLoopTree.getCondition();
+    } else if (loop instanceof ForLoopTree forLoopTree) {
+      cond = forLoopTree.getCondition();
     } else {
       return false;
     }
@@ -273,14 +276,14 @@ final class FanOutSize {
     Tree loop = loopPath.getLeaf();
     StatementTree body;
     long n = UNKNOWN;
-    if (loop instanceof EnhancedForLoopTree) {
-      body = ((EnhancedForLoopTree) loop).getStatement();
-      n = sizeOf(((EnhancedForLoopTree) loop).getExpression(), state, 0);
-    } else if (loop instanceof ForLoopTree) {
-      body = ((ForLoopTree) loop).getStatement();
-      n = countedLoop((ForLoopTree) loop);
-    } else if (loop instanceof WhileLoopTree) {
-      body = ((WhileLoopTree) loop).getStatement();
+    if (loop instanceof EnhancedForLoopTree enhancedForLoopTree) {
+      body = enhancedForLoopTree.getStatement();
+      n = sizeOf(enhancedForLoopTree.getExpression(), state, 0);
+    } else if (loop instanceof ForLoopTree forLoopTree) {
+      body = forLoopTree.getStatement();
+      n = countedLoop(forLoopTree);
+    } else if (loop instanceof WhileLoopTree whileLoopTree) {
+      body = whileLoopTree.getStatement();
     } else {
       body = ((DoWhileLoopTree) loop).getStatement();
     }
@@ -289,15 +292,15 @@ final class FanOutSize {
 
   /** Whether a loop body always leaves the loop at its end and never continues: one pass. */
   private static boolean runsOnce(StatementTree body) {
-    if (!(body instanceof BlockTree) || ((BlockTree) body).getStatements().isEmpty()) {
+    if (!(body instanceof BlockTree blockTree) || blockTree.getStatements().isEmpty()) {
       return false;
     }
-    List<? extends StatementTree> statements = ((BlockTree) body).getStatements();
+    List<? extends StatementTree> statements = blockTree.getStatements();
     StatementTree last = statements.get(statements.size() - 1);
     boolean leaves =
         last instanceof ReturnTree
             || last instanceof ThrowTree
-            || (last instanceof BreakTree && ((BreakTree) last).getLabel() == null);
+            || (last instanceof BreakTree breakTree && breakTree.getLabel() == null);
     if (!leaves) {
       return false;
     }
@@ -360,13 +363,13 @@ final class FanOutSize {
           || leaf instanceof EnhancedForLoopTree
           || leaf instanceof WhileLoopTree
           || leaf instanceof DoWhileLoopTree
-          || leaf.getKind() == Tree.Kind.SWITCH
-          || leaf.getKind() == Tree.Kind.SWITCH_EXPRESSION) {
+          || leaf instanceof SwitchTree
+          || leaf instanceof SwitchExpressionTree) {
         viaBreak = false; // a break below ends this one
       } else if (leaf instanceof TryTree) {
         viaThrow = false; // a throw below may be caught here
-      } else if (leaf instanceof BlockTree) {
-        List<? extends StatementTree> statements = ((BlockTree) leaf).getStatements();
+      } else if (leaf instanceof BlockTree blockTree) {
+        List<? extends StatementTree> statements = blockTree.getStatements();
         int at = -1;
         for (int i = 0; i < statements.size(); i++) {
           if (statements.get(i) == child) {
@@ -377,7 +380,7 @@ final class FanOutSize {
           StatementTree last = statements.get(statements.size() - 1);
           viaReturn |= last instanceof ReturnTree;
           viaThrow |= last instanceof ThrowTree;
-          viaBreak |= last instanceof BreakTree && ((BreakTree) last).getLabel() == null;
+          viaBreak |= last instanceof BreakTree breakTree && breakTree.getLabel() == null;
         }
       }
       child = leaf;
@@ -414,10 +417,10 @@ final class FanOutSize {
   private static long countWhile(
       ExpressionTree condition, Symbol i, long start, long step, int depth) {
     ExpressionTree c = ASTHelpers.stripParentheses(condition);
-    if (depth > MAX_DEPTH || !(c instanceof BinaryTree)) {
+    if (depth > MAX_DEPTH || !(c instanceof BinaryTree cond)) {
       return UNKNOWN;
     }
-    BinaryTree cond = (BinaryTree) c;
+
     if (cond.getKind() == Tree.Kind.CONDITIONAL_AND) {
       long left = countWhile(cond.getLeftOperand(), i, start, step, depth + 1);
       long right = countWhile(cond.getRightOperand(), i, start, step, depth + 1);
@@ -452,38 +455,28 @@ final class FanOutSize {
   }
 
   private static Tree.Kind flip(Tree.Kind op) {
-    switch (op) {
-      case LESS_THAN:
-        return Tree.Kind.GREATER_THAN;
-      case LESS_THAN_EQUAL:
-        return Tree.Kind.GREATER_THAN_EQUAL;
-      case GREATER_THAN:
-        return Tree.Kind.LESS_THAN;
-      case GREATER_THAN_EQUAL:
-        return Tree.Kind.LESS_THAN_EQUAL;
-      default:
-        return null;
-    }
+    return switch (op) {
+      case LESS_THAN -> Tree.Kind.GREATER_THAN;
+      case LESS_THAN_EQUAL -> Tree.Kind.GREATER_THAN_EQUAL;
+      case GREATER_THAN -> Tree.Kind.LESS_THAN;
+      case GREATER_THAN_EQUAL -> Tree.Kind.LESS_THAN_EQUAL;
+      default -> null;
+    };
   }
 
   /** The constant step of {@code i++}, {@code i--}, {@code i += s}, {@code i -= s}; else null. */
   private static Long step(ExpressionTree update, Symbol i) {
-    if (update instanceof UnaryTree
-        && i.equals(ASTHelpers.getSymbol(((UnaryTree) update).getExpression()))) {
-      switch (update.getKind()) {
-        case POSTFIX_INCREMENT:
-        case PREFIX_INCREMENT:
-          return 1L;
-        case POSTFIX_DECREMENT:
-        case PREFIX_DECREMENT:
-          return -1L;
-        default:
-          return null;
-      }
+    if (update instanceof UnaryTree unaryTree
+        && i.equals(ASTHelpers.getSymbol(unaryTree.getExpression()))) {
+      return switch (update.getKind()) {
+        case POSTFIX_INCREMENT, PREFIX_INCREMENT -> 1L;
+        case POSTFIX_DECREMENT, PREFIX_DECREMENT -> -1L;
+        default -> null;
+      };
     }
-    if (update instanceof CompoundAssignmentTree
-        && i.equals(ASTHelpers.getSymbol(((CompoundAssignmentTree) update).getVariable()))) {
-      Long s = longConstant(((CompoundAssignmentTree) update).getExpression());
+    if (update instanceof CompoundAssignmentTree compoundAssignmentTree
+        && i.equals(ASTHelpers.getSymbol(compoundAssignmentTree.getVariable()))) {
+      Long s = longConstant(compoundAssignmentTree.getExpression());
       if (s == null) {
         return null;
       }
@@ -502,8 +495,8 @@ final class FanOutSize {
         || value instanceof Byte) {
       return ((Number) value).longValue();
     }
-    if (value instanceof Character) {
-      return (long) (Character) value;
+    if (value instanceof Character c) {
+      return (long) c;
     }
     return null;
   }
@@ -515,10 +508,10 @@ final class FanOutSize {
   private static Long upperBound(ExpressionTree tree, int depth) {
     Long constant = longConstant(tree);
     ExpressionTree e = tree == null ? null : ASTHelpers.stripParentheses(tree);
-    if (constant != null || !(e instanceof MethodInvocationTree) || depth > MAX_DEPTH) {
+    if (constant != null || !(e instanceof MethodInvocationTree call) || depth > MAX_DEPTH) {
       return constant;
     }
-    MethodInvocationTree call = (MethodInvocationTree) e;
+
     MethodSymbol sym = ASTHelpers.getSymbol(call);
     String owner = sym == null ? "" : sym.owner.getQualifiedName().toString();
     if (sym == null
@@ -541,8 +534,8 @@ final class FanOutSize {
     if (e == null || depth > MAX_DEPTH) {
       return UNKNOWN;
     }
-    if (e instanceof NewArrayTree) {
-      NewArrayTree array = (NewArrayTree) e;
+    if (e instanceof NewArrayTree array) {
+
       if (array.getInitializers() != null) {
         return array.getInitializers().size();
       }
@@ -553,10 +546,10 @@ final class FanOutSize {
     if (e instanceof IdentifierTree || e instanceof MemberSelectTree) {
       return sizeOfVariable(ASTHelpers.getSymbol(e), state, depth);
     }
-    if (!(e instanceof MethodInvocationTree)) {
+    if (!(e instanceof MethodInvocationTree call)) {
       return UNKNOWN;
     }
-    MethodInvocationTree call = (MethodInvocationTree) e;
+
     MethodSymbol sym = ASTHelpers.getSymbol(call);
     if (sym == null) {
       return UNKNOWN;
@@ -582,8 +575,8 @@ final class FanOutSize {
       if (elementsAsArgs) {
         if (args.size() == 1
             && sym.isVarArgs()
-            && call instanceof JCMethodInvocation
-            && ((JCMethodInvocation) call).varargsElement == null
+            && call instanceof JCMethodInvocation jcMethodInvocation
+            && jcMethodInvocation.varargsElement == null
             && ASTHelpers.getType(args.get(0)) instanceof Type.ArrayType) {
           // An array passed as the varargs array; Stream.of(ints) and Arrays.asList(ints) of an
           // int[] hold the one array instead.
@@ -648,7 +641,7 @@ final class FanOutSize {
 
   private static long enumConstants(Symbol enumType) {
     long n = 0;
-    for (Symbol member : enumType.getEnclosedElements()) {
+    for (Symbol member : getEnclosedElements(enumType)) {
       if (member.getKind() == ElementKind.ENUM_CONSTANT) {
         n++;
       }

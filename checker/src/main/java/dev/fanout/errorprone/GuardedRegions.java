@@ -44,19 +44,20 @@ final class GuardedRegions {
     Tree child = path.getLeaf();
     for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
-      if (leaf instanceof SynchronizedTree && ((SynchronizedTree) leaf).getBlock() == child) {
+      if (leaf instanceof SynchronizedTree synchronizedTree
+          && synchronizedTree.getBlock() == child) {
         return true;
       }
-      if (leaf instanceof MethodTree
-          && ((MethodTree) leaf).getModifiers().getFlags().contains(Modifier.SYNCHRONIZED)) {
+      if (leaf instanceof MethodTree methodTree
+          && methodTree.getModifiers().getFlags().contains(Modifier.SYNCHRONIZED)) {
         return true;
       }
-      if (leaf instanceof BlockTree && lockedBefore((BlockTree) leaf, child, state)) {
+      if (leaf instanceof BlockTree blockTree && lockedBefore(blockTree, child, state)) {
         return true;
       }
-      if (leaf instanceof IfTree
-          && ((IfTree) leaf).getThenStatement() == child
-          && callsTryLock(((IfTree) leaf).getCondition(), state)) {
+      if (leaf instanceof IfTree ifTree
+          && ifTree.getThenStatement() == child
+          && callsTryLock(ifTree.getCondition(), state)) {
         return true;
       }
       if (leaf == stop) {
@@ -77,14 +78,9 @@ final class GuardedRegions {
       MethodInvocationTree call = callIn(statement);
       if (call != null) {
         switch (lockAction(call, state)) {
-          case ACQUIRE:
-            locked = true;
-            break;
-          case RELEASE:
-            locked = false;
-            break;
-          default:
-            break;
+          case ACQUIRE -> locked = true;
+          case RELEASE -> locked = false;
+          default -> {}
         }
       }
     }
@@ -97,13 +93,13 @@ final class GuardedRegions {
    */
   private static @Nullable MethodInvocationTree callIn(StatementTree statement) {
     ExpressionTree expr = null;
-    if (statement instanceof ExpressionStatementTree) {
-      expr = ((ExpressionStatementTree) statement).getExpression();
+    if (statement instanceof ExpressionStatementTree expressionStatementTree) {
+      expr = expressionStatementTree.getExpression();
       if (expr instanceof AssignmentTree) {
         expr = ((AssignmentTree) expr).getExpression();
       }
-    } else if (statement instanceof VariableTree) {
-      expr = ((VariableTree) statement).getInitializer();
+    } else if (statement instanceof VariableTree variableTree) {
+      expr = variableTree.getInitializer();
     }
     return expr instanceof MethodInvocationTree ? (MethodInvocationTree) expr : null;
   }
@@ -167,10 +163,10 @@ final class GuardedRegions {
       return false;
     }
     for (ExpressionTree value : values) {
-      if (!(value instanceof NewClassTree)
-          || ((NewClassTree) value).getArguments().isEmpty()
+      if (!(value instanceof NewClassTree newClassTree)
+          || newClassTree.getArguments().isEmpty()
           || !Integer.valueOf(1)
-              .equals(ASTHelpers.constValue(((NewClassTree) value).getArguments().get(0)))) {
+              .equals(ASTHelpers.constValue(newClassTree.getArguments().get(0)))) {
         return false;
       }
     }

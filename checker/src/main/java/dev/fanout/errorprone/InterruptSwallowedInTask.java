@@ -1,11 +1,12 @@
 package dev.fanout.errorprone;
 
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 import static com.google.errorprone.matchers.method.MethodMatchers.instanceMethod;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
-import com.google.errorprone.BugPattern.LinkType;
+import com.google.errorprone.BugPattern.StandardTags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.TryTreeMatcher;
@@ -56,6 +57,11 @@ import javax.lang.model.type.TypeKind;
  * interrupt when it throws anything, calls {@code Thread.interrupt()}, returns, breaks out, calls
  * {@code throwIfCancelled()}, or tests {@code instanceof InterruptedException}. Silent when nothing
  * of the task runs after the catch: a task that ends there has stopped as asked.
+ *
+ * <p>Why this file is over the package's ~400 lines: it holds which catches can take an {@code
+ * InterruptedException} and which handlers keep the cancellation (the check proper), plus two fixes
+ * and the "may the task rethrow it" test they need. Extracting the catch analysis is the next step
+ * if a second check needs it.
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -63,8 +69,16 @@ import javax.lang.model.type.TypeKind;
         "A TaskGroup task swallows InterruptedException and runs on: the group's cancellation is"
             + " lost. Restore the flag with Thread.currentThread().interrupt() and return, or"
             + " rethrow.",
+    explanation =
+        "A TaskGroup cancels its tasks by interrupting their threads. A task that catches"
+            + " InterruptedException (or a broad catch around a call that throws it), neither"
+            + " rethrows it nor restores the interrupt flag, and then runs on, has thrown that"
+            + " cancellation away: it keeps working for a group that has already failed, and"
+            + " the next blocking call no longer sees the interrupt. Restore the flag and leave"
+            + " the task, or rethrow.",
     severity = WARNING,
-    linkType = LinkType.CUSTOM,
+    tags = StandardTags.LIKELY_ERROR,
+    linkType = CUSTOM,
     link = FanoutApi.DOCS + "InterruptSwallowedInTask.md")
 public final class InterruptSwallowedInTask extends BugChecker implements TryTreeMatcher {
 
@@ -106,7 +120,7 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
   private static Optional<TaskScope> enclosingTask(TreePath path, VisitorState state) {
     for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
-      if (leaf instanceof LambdaExpressionTree) {
+      if (leaf instanceof LambdaExpressionTree lambdaExpressionTree) {
         if (!isTaskArgument(p, state)) {
           return Optional.empty();
         }
@@ -116,11 +130,10 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
           return Optional.empty();
         }
         return Optional.of(
-            new TaskScope(
-                ((LambdaExpressionTree) leaf).getBody(), descriptor.getThrownTypes(), true));
+            new TaskScope(lambdaExpressionTree.getBody(), descriptor.getThrownTypes(), true));
       }
-      if (leaf instanceof MethodTree) {
-        MethodTree method = (MethodTree) leaf;
+      if (leaf instanceof MethodTree method) {
+
         MethodSymbol sym = ASTHelpers.getSymbol(method);
         if (sym == null || method.getBody() == null || !isTaskMethod(p, sym, state)) {
           return Optional.empty();
@@ -213,7 +226,9 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
           buildDescription(c)
               .setMessage(
                   "This task catches InterruptedException"
-                      + (broad ? " (as " + c.getParameter().getType() + ")" : "")
+                      + (broad
+                          ? " (as " + state.getSourceForNode(c.getParameter().getType()) + ")"
+                          : "")
                       + " and neither rethrows it nor restores the interrupt flag, then runs on:"
                       + " the group's cancellation (a sibling's failure, the caller's deadline)"
                       + " is lost and later blocking calls in the task wait in full. Restore the"
@@ -246,8 +261,8 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
     TreeScanner<Void, Void> scanner =
         new TreeScanner<Void, Void>() {
           private void declares(Symbol sym) {
-            if (sym instanceof MethodSymbol) {
-              for (Type t : ((MethodSymbol) sym).getThrownTypes()) {
+            if (sym instanceof MethodSymbol methodSymbol) {
+              for (Type t : methodSymbol.getThrownTypes()) {
                 if (ASTHelpers.isSubtype(t, interrupted, state)) {
                   found[0] = true;
                 }
@@ -258,7 +273,7 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
           @Override
           public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
             declares(ASTHelpers.getSymbol(node));
-            return super.visitMethodInvocation(node, unused);
+            return super.visitMethodInvocation(node, null);
           }
 
           @Override
@@ -276,7 +291,7 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
             if (t != null && ASTHelpers.isSubtype(t, interrupted, state)) {
               found[0] = true;
             }
-            return super.visitThrow(node, unused);
+            return super.visitThrow(node, null);
           }
 
           @Override
@@ -339,7 +354,7 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
         if (THREAD_INTERRUPT.matches(node, state) || THROW_IF_CANCELLED.matches(node, state)) {
           found[0] = true;
         }
-        return super.visitMethodInvocation(node, unused);
+        return super.visitMethodInvocation(node, null);
       }
 
       @Override
@@ -348,7 +363,7 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
         if (broad && t != null && ASTHelpers.isSubtype(t, interrupted, state)) {
           found[0] = true;
         }
-        return super.visitInstanceOf(node, unused);
+        return super.visitInstanceOf(node, null);
       }
 
       @Override
@@ -381,12 +396,12 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
         // (while (!c.isCancelled()), c.throwIfCancelled() in its body) ends on the next round.
         return !checksCancellation(leaf, state);
       }
-      if (leaf instanceof BlockTree) {
-        List<? extends StatementTree> statements = ((BlockTree) leaf).getStatements();
+      if (leaf instanceof BlockTree blockTree) {
+        List<? extends StatementTree> statements = blockTree.getStatements();
         int i = statements.indexOf(child);
         for (int j = i + 1; i >= 0 && j < statements.size(); j++) {
           StatementTree next = statements.get(j);
-          if (!(next instanceof ReturnTree && ((ReturnTree) next).getExpression() == null)) {
+          if (!(next instanceof ReturnTree returnTree && returnTree.getExpression() == null)) {
             return true;
           }
         }
@@ -407,7 +422,7 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
         if (CANCELLATION_CHECK.matches(node, state)) {
           found[0] = true;
         }
-        return super.visitMethodInvocation(node, unused);
+        return super.visitMethodInvocation(node, null);
       }
 
       @Override
@@ -533,10 +548,10 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
     }
     Tree loop = parent.getParentPath() == null ? null : parent.getParentPath().getLeaf();
     Tree body = parent.getLeaf();
-    return (loop instanceof WhileLoopTree && ((WhileLoopTree) loop).getStatement() == body)
-        || (loop instanceof ForLoopTree && ((ForLoopTree) loop).getStatement() == body)
-        || (loop instanceof EnhancedForLoopTree
-            && ((EnhancedForLoopTree) loop).getStatement() == body);
+    return (loop instanceof WhileLoopTree whileLoopTree && whileLoopTree.getStatement() == body)
+        || (loop instanceof ForLoopTree forLoopTree && forLoopTree.getStatement() == body)
+        || (loop instanceof EnhancedForLoopTree enhancedForLoopTree
+            && enhancedForLoopTree.getStatement() == body);
   }
 
   private static SuggestedFix prefix(BlockTree block, String code) {

@@ -102,13 +102,14 @@ final class JoinOrder {
     Tree cur = sinkPath.getLeaf();
     for (TreePath p = sinkPath.getParentPath(); p != null; p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
-      if (leaf instanceof MemberSelectTree && ((MemberSelectTree) leaf).getExpression() == cur) {
+      if (leaf instanceof MemberSelectTree memberSelectTree
+          && memberSelectTree.getExpression() == cur) {
         cur = leaf;
         continue;
       }
-      if (leaf instanceof MethodInvocationTree
-          && ((MethodInvocationTree) leaf).getMethodSelect() == cur) {
-        if (TaskSinks.isJoin((MethodInvocationTree) leaf, state)) {
+      if (leaf instanceof MethodInvocationTree methodInvocationTree
+          && methodInvocationTree.getMethodSelect() == cur) {
+        if (TaskSinks.isJoin(methodInvocationTree, state)) {
           return true;
         }
         cur = leaf;
@@ -230,9 +231,9 @@ final class JoinOrder {
       TreePath q = blockPath.getParentPath();
       while (q != null) {
         Tree leaf = q.getLeaf();
-        if (leaf instanceof TryTree
-            && ((TryTree) leaf).getBlock() == child
-            && closesJoiningResource((TryTree) leaf, state)) {
+        if (leaf instanceof TryTree tryTree
+            && tryTree.getBlock() == child
+            && closesJoiningResource(tryTree, state)) {
           forwardDone = true; // leaving try-with-resources on an executor or group joins
         }
         if (leaf instanceof LambdaExpressionTree
@@ -261,8 +262,8 @@ final class JoinOrder {
     while (p != null) {
       Tree leaf = p.getLeaf();
       boolean receiverOfCall =
-          leaf instanceof MemberSelectTree
-              && ((MemberSelectTree) leaf).getExpression() == cur
+          leaf instanceof MemberSelectTree memberSelectTree
+              && memberSelectTree.getExpression() == cur
               && p.getParentPath() != null
               && p.getParentPath().getLeaf() instanceof MethodInvocationTree;
       if (!receiverOfCall) {
@@ -369,13 +370,13 @@ final class JoinOrder {
         }
         Tree parent = getCurrentPath().getParentPath().getLeaf();
         if (parent instanceof VariableTree
-            || (parent instanceof AssignmentTree
-                && ((AssignmentTree) parent).getExpression() == node)) {
+            || (parent instanceof AssignmentTree assignmentTree
+                && assignmentTree.getExpression() == node)) {
           return; // aliasing: precision first
         }
-        if (parent instanceof MethodInvocationTree
-            && ((MethodInvocationTree) parent).getArguments().contains(node)) {
-          MethodSymbol called = ASTHelpers.getSymbol((MethodInvocationTree) parent);
+        if (parent instanceof MethodInvocationTree methodInvocationTree
+            && methodInvocationTree.getArguments().contains(node)) {
+          MethodSymbol called = ASTHelpers.getSymbol(methodInvocationTree);
           if (called != null
               && (called.getSimpleName().contentEquals("add")
                   || called.getSimpleName().contentEquals("put"))) {

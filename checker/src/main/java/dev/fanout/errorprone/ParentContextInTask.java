@@ -1,10 +1,11 @@
 package dev.fanout.errorprone;
 
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
-import com.google.errorprone.BugPattern.LinkType;
+import com.google.errorprone.BugPattern.StandardTags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
@@ -46,14 +47,26 @@ import javax.lang.model.element.Modifier;
  * Flags a task of a {@code TaskGroup} that uses a context other than its own: the group's parent, a
  * context captured from the enclosing scope or read from a field, or {@code Context.background()}.
  * Such work is not cancelled when a sibling fails or the group ends.
+ *
+ * <p>Why this file is over the package's ~400 lines: about half of it is the fix (naming an unnamed
+ * context parameter, choosing a fresh name that shadows nothing, rewriting each use), which only
+ * this check needs; the context model it asks is {@link TaskGroupModel}.
  */
 @AutoService(BugChecker.class)
 @BugPattern(
     summary =
         "A TaskGroup task uses a context other than its own; a sibling's failure will not cancel"
             + " that work. Use the task's context parameter.",
+    explanation =
+        "Every task receives the group's derived context as its parameter; the group"
+            + " cancels it when a task fails, when the parent is cancelled or its deadline"
+            + " passes, and when the group ends. Work started under any other context (the"
+            + " group's parent, a captured or field context, an enclosing group's, or"
+            + " Context.background()) does not stop with the group: it runs on after a sibling's"
+            + " failure, or past the deadline. Use the task's own context.",
     severity = WARNING,
-    linkType = LinkType.CUSTOM,
+    tags = StandardTags.LIKELY_ERROR,
+    linkType = CUSTOM,
     link = FanoutApi.DOCS + "ParentContextInTask.md")
 public final class ParentContextInTask extends BugChecker implements MethodInvocationTreeMatcher {
 
@@ -104,10 +117,10 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
     Tree child = tree;
     for (TreePath p = state.getPath().getParentPath(); p != null; p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
-      if (leaf instanceof MethodInvocationTree
-          && ((MethodInvocationTree) leaf).getArguments().contains(child)
-          && TaskGroupModel.isTaskStart((MethodInvocationTree) leaf, state)) {
-        MethodInvocationTree start = (MethodInvocationTree) leaf;
+      if (leaf instanceof MethodInvocationTree start
+          && start.getArguments().contains(child)
+          && TaskGroupModel.isTaskStart(start, state)) {
+
         Symbol enclosingGroup = ASTHelpers.getSymbol(ASTHelpers.getReceiver(start));
         Optional<TaskBody> enclosing = TaskGroupModel.taskBody(start, state.withPath(p));
         if (enclosingGroup != null && enclosing.isPresent()) {
@@ -150,15 +163,15 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
             return null;
           }
         }
-        return super.visitMethodInvocation(node, unused);
+        return super.visitMethodInvocation(node, null);
       }
 
       @Override
       public Void visitAssignment(AssignmentTree node, Void unused) {
         // Writing a variable is not a use of the context it held; reading the value assigned is.
         ExpressionTree lhs = node.getVariable();
-        if (lhs instanceof MemberSelectTree) {
-          scan(((MemberSelectTree) lhs).getExpression(), null);
+        if (lhs instanceof MemberSelectTree memberSelectTree) {
+          scan(memberSelectTree.getExpression(), null);
         } else if (!(lhs instanceof IdentifierTree)) {
           scan(lhs, null);
         }
@@ -177,7 +190,7 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
           }
           return null;
         }
-        return super.visitBinary(node, unused);
+        return super.visitBinary(node, null);
       }
 
       @Override
@@ -192,7 +205,7 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
           consider(node);
           return null;
         }
-        return super.visitMemberSelect(node, unused);
+        return super.visitMemberSelect(node, null);
       }
 
       private void consider(ExpressionTree node) {
@@ -319,14 +332,14 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
     boolean shadowed = false;
     for (TreePath p = usePath; p != null && p.getLeaf() != declarer; p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
-      if (leaf instanceof MethodTree
-          && ((MethodTree) leaf).getModifiers().getFlags().contains(Modifier.STATIC)) {
+      if (leaf instanceof MethodTree methodTree
+          && methodTree.getModifiers().getFlags().contains(Modifier.STATIC)) {
         return Optional.empty();
       }
-      if (!(leaf instanceof ClassTree)) {
+      if (!(leaf instanceof ClassTree cls)) {
         continue;
       }
-      ClassTree cls = (ClassTree) leaf;
+
       if (cls.getKind() != Tree.Kind.CLASS
           || cls.getModifiers().getFlags().contains(Modifier.STATIC)) {
         return Optional.empty();
@@ -346,7 +359,7 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
         if (node.getName().contentEquals(name)) {
           found[0] = true;
         }
-        return super.visitVariable(node, unused);
+        return super.visitVariable(node, null);
       }
     }.scan(tree, null);
     return found[0];
@@ -375,6 +388,8 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
   }
 
   /** Gives an unnamed ({@code _}) parameter the name {@code fresh}, keeping an explicit type. */
+  // TreeToString: only where the source of the type is not available, the tree is printed.
+  @SuppressWarnings("TreeToString")
   private static SuggestedFix nameParameter(VariableTree param, String fresh, VisitorState state) {
     Tree type = param.getType();
     if (type == null
@@ -439,19 +454,19 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
       @Override
       public Void visitVariable(VariableTree node, Void unused) {
         names.add(node.getName().toString());
-        return super.visitVariable(node, unused);
+        return super.visitVariable(node, null);
       }
 
       @Override
       public Void visitMethod(MethodTree node, Void unused) {
         names.add(node.getName().toString());
-        return super.visitMethod(node, unused);
+        return super.visitMethod(node, null);
       }
 
       @Override
       public Void visitClass(ClassTree node, Void unused) {
         names.add(node.getSimpleName().toString());
-        return super.visitClass(node, unused);
+        return super.visitClass(node, null);
       }
     }.scan(tree, null);
     return names;
@@ -463,7 +478,7 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
    * expects a supertype of {@code Context}.
    */
   private static boolean contextFits(ExpressionTree offending, TreePath path, VisitorState state) {
-    Type context = state.getTypeFromString(FanoutApi.CONTEXT);
+    Type context = TaskGroupModel.CONTEXT_TYPE.get(state);
     Type type = ASTHelpers.getType(offending);
     if (context == null || type == null) {
       return false;
@@ -472,13 +487,13 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
       return true;
     }
     Tree parentTree = path.getParentPath() == null ? null : path.getParentPath().getLeaf();
-    if (parentTree instanceof MemberSelectTree
-        && ((MemberSelectTree) parentTree).getExpression() == offending) {
+    if (parentTree instanceof MemberSelectTree memberSelectTree
+        && memberSelectTree.getExpression() == offending) {
       Symbol member = ASTHelpers.getSymbol(parentTree);
       return member != null && ASTHelpers.isSubtype(context, member.owner.type, state);
     }
-    if (parentTree instanceof MemberReferenceTree
-        && ((MemberReferenceTree) parentTree).getQualifierExpression() == offending) {
+    if (parentTree instanceof MemberReferenceTree memberReferenceTree
+        && memberReferenceTree.getQualifierExpression() == offending) {
       Symbol member = ASTHelpers.getSymbol(parentTree);
       return member != null && ASTHelpers.isSubtype(context, member.owner.type, state);
     }
@@ -503,34 +518,35 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
       return null;
     }
     Tree parent = p.getLeaf();
-    if (parent instanceof VariableTree && ((VariableTree) parent).getInitializer() == child) {
-      return ASTHelpers.hasImplicitType((VariableTree) parent, state)
+    if (parent instanceof VariableTree variableTree && variableTree.getInitializer() == child) {
+      return ASTHelpers.hasImplicitType(variableTree, state)
           ? null
-          : ASTHelpers.getType(((VariableTree) parent).getType());
+          : ASTHelpers.getType(variableTree.getType());
     }
-    if (parent instanceof AssignmentTree && ((AssignmentTree) parent).getExpression() == child) {
-      return ASTHelpers.getType(((AssignmentTree) parent).getVariable());
+    if (parent instanceof AssignmentTree assignmentTree
+        && assignmentTree.getExpression() == child) {
+      return ASTHelpers.getType(assignmentTree.getVariable());
     }
     List<? extends ExpressionTree> args;
     Symbol callee;
-    if (parent instanceof MethodInvocationTree) {
-      args = ((MethodInvocationTree) parent).getArguments();
-      callee = ASTHelpers.getSymbol((MethodInvocationTree) parent);
-    } else if (parent instanceof NewClassTree) {
-      args = ((NewClassTree) parent).getArguments();
-      callee = ASTHelpers.getSymbol((NewClassTree) parent);
+    if (parent instanceof MethodInvocationTree methodInvocationTree) {
+      args = methodInvocationTree.getArguments();
+      callee = ASTHelpers.getSymbol(methodInvocationTree);
+    } else if (parent instanceof NewClassTree newClassTree) {
+      args = newClassTree.getArguments();
+      callee = ASTHelpers.getSymbol(newClassTree);
     } else {
       return null;
     }
     int index = args.indexOf(child);
-    if (index < 0 || !(callee instanceof MethodSymbol)) {
+    if (index < 0 || !(callee instanceof MethodSymbol methodSymbol)) {
       return null;
     }
-    List<VarSymbol> params = ((MethodSymbol) callee).getParameters();
+    List<VarSymbol> params = methodSymbol.getParameters();
     if (params.isEmpty()) {
       return null;
     }
-    if (((MethodSymbol) callee).isVarArgs() && index >= params.size() - 1) {
+    if (methodSymbol.isVarArgs() && index >= params.size() - 1) {
       Type last = params.get(params.size() - 1).type;
       Type element = state.getTypes().elemtype(last);
       // Passed as the array itself, or as one element.

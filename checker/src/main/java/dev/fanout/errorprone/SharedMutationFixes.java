@@ -1,5 +1,7 @@
 package dev.fanout.errorprone;
 
+import static com.google.errorprone.util.ASTHelpers.isStatic;
+
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.fixes.SuggestedFix;
 import com.google.errorprone.util.ASTHelpers;
@@ -182,11 +184,11 @@ final class SharedMutationFixes {
     if (owner.getSimpleName().length() == 0) {
       return null; // a field of an anonymous class
     }
-    if (var.isStatic()) {
+    if (isStatic(var)) {
       return owner.getSimpleName() + ".class";
     }
-    if (ref instanceof MemberSelectTree) {
-      return state.getSourceForNode(((MemberSelectTree) ref).getExpression());
+    if (ref instanceof MemberSelectTree memberSelectTree) {
+      return state.getSourceForNode(memberSelectTree.getExpression());
     }
     ClassTree enclosing = ASTHelpers.findEnclosingNode(writePath, ClassTree.class);
     return enclosing != null && ASTHelpers.getSymbol(enclosing) == owner
@@ -228,8 +230,8 @@ final class SharedMutationFixes {
               parent, "synchronized (" + lock + ") {\n" + state.getSourceForNode(parent) + "\n}")
           .build();
     }
-    if (parent instanceof LambdaExpressionTree
-        && ((LambdaExpressionTree) parent).getBody() == write) {
+    if (parent instanceof LambdaExpressionTree lambdaExpressionTree
+        && lambdaExpressionTree.getBody() == write) {
       boolean returns = returnsValue(parent, state);
       return SuggestedFix.builder()
           .setShortDescription(description)

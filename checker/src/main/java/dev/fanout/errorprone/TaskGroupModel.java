@@ -5,6 +5,7 @@ import static com.google.errorprone.matchers.method.MethodMatchers.staticMethod;
 
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.matchers.Matcher;
+import com.google.errorprone.suppliers.Supplier;
 import com.google.errorprone.util.ASTHelpers;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.ClassTree;
@@ -45,6 +46,13 @@ import javax.lang.model.element.ElementKind;
  * None of them throws for an unexpected tree shape.
  */
 final class TaskGroupModel {
+
+  private static final Supplier<Type> TASK_TYPE =
+      VisitorState.memoize(state -> state.getTypeFromString(FanoutApi.TASK));
+
+  static final Supplier<Type> CONTEXT_TYPE =
+      VisitorState.memoize(state -> state.getTypeFromString(FanoutApi.CONTEXT));
+
   private TaskGroupModel() {}
 
   /** How far {@link #isDerivedFrom} and {@link #mayHoldGroupContext} follow local variables. */
@@ -87,8 +95,8 @@ final class TaskGroupModel {
 
   /** Whether {@code tree} is {@code group.go(task)} or {@code group.tryGo(task)} on a TaskGroup. */
   static boolean isTaskStart(ExpressionTree tree, VisitorState state) {
-    return tree instanceof MethodInvocationTree
-        && ((MethodInvocationTree) tree).getArguments().size() == 1
+    return tree instanceof MethodInvocationTree methodInvocationTree
+        && methodInvocationTree.getArguments().size() == 1
         && TASK_START.matches(tree, state);
   }
 
@@ -97,8 +105,8 @@ final class TaskGroupModel {
    * TaskGroup.builder()...open(parent)}.
    */
   static boolean isGroupFactory(ExpressionTree tree, VisitorState state) {
-    return tree instanceof MethodInvocationTree
-        && ((MethodInvocationTree) tree).getArguments().size() == 1
+    return tree instanceof MethodInvocationTree methodInvocationTree
+        && methodInvocationTree.getArguments().size() == 1
         && (WITH_CONTEXT_FACTORY.matches(tree, state) || BUILDER_OPEN.matches(tree, state));
   }
 
@@ -266,8 +274,8 @@ final class TaskGroupModel {
     }
     ExpressionTree arg = strip(taskStart.getArguments().get(0));
     CompilationUnitTree unit = state.getPath().getCompilationUnit();
-    if (arg instanceof LambdaExpressionTree) {
-      LambdaExpressionTree lambda = (LambdaExpressionTree) arg;
+    if (arg instanceof LambdaExpressionTree lambda) {
+
       if (lambda.getParameters().size() != 1) {
         return Optional.empty();
       }
@@ -284,15 +292,15 @@ final class TaskGroupModel {
               lambda,
               lambda));
     }
-    if (arg instanceof NewClassTree) {
-      NewClassTree newClass = (NewClassTree) arg;
+    if (arg instanceof NewClassTree newClass) {
+
       ClassTree classBody = newClass.getClassBody();
       if (classBody == null || !isTaskType(ASTHelpers.getType(newClass.getIdentifier()), state)) {
         return Optional.empty();
       }
       for (Tree member : classBody.getMembers()) {
-        if (member instanceof MethodTree) {
-          MethodTree method = (MethodTree) member;
+        if (member instanceof MethodTree method) {
+
           if (isContextMethod(method, state) && method.getName().contentEquals(TASK_RUN)) {
             TreePath bodyPath = pathTo(state.getPath(), method.getBody(), unit);
             if (bodyPath == null) {
@@ -311,8 +319,8 @@ final class TaskGroupModel {
       }
       return Optional.empty();
     }
-    if (arg instanceof MemberReferenceTree) {
-      MethodSymbol target = ASTHelpers.getSymbol((MemberReferenceTree) arg);
+    if (arg instanceof MemberReferenceTree memberReferenceTree) {
+      MethodSymbol target = ASTHelpers.getSymbol(memberReferenceTree);
       MethodTree method = target == null ? null : findMethod(target, unit);
       if (method == null || !isContextMethod(method, state)) {
         return Optional.empty();
@@ -347,7 +355,7 @@ final class TaskGroupModel {
             && referencedMethod(node.getArguments().get(0)).filter(method::equals).isPresent()) {
           starts.add(node);
         }
-        return super.visitMethodInvocation(node, unused);
+        return super.visitMethodInvocation(node, null);
       }
     }.scan(state.getPath().getCompilationUnit(), null);
     return starts;
@@ -356,8 +364,8 @@ final class TaskGroupModel {
   /** The method symbol a task argument refers to, if it is a method reference. */
   static Optional<MethodSymbol> referencedMethod(ExpressionTree taskArg) {
     ExpressionTree arg = strip(taskArg);
-    if (arg instanceof MemberReferenceTree) {
-      return Optional.ofNullable(ASTHelpers.getSymbol((MemberReferenceTree) arg));
+    if (arg instanceof MemberReferenceTree memberReferenceTree) {
+      return Optional.ofNullable(ASTHelpers.getSymbol(memberReferenceTree));
     }
     return Optional.empty();
   }
@@ -369,7 +377,7 @@ final class TaskGroupModel {
   }
 
   private static boolean isTaskType(Type type, VisitorState state) {
-    Type task = state.getTypeFromString(FanoutApi.TASK);
+    Type task = TASK_TYPE.get(state);
     return type != null && task != null && ASTHelpers.isSameType(type, task, state);
   }
 
@@ -382,7 +390,7 @@ final class TaskGroupModel {
           found[0] = method;
           return null;
         }
-        return super.visitMethod(method, unused);
+        return super.visitMethod(method, null);
       }
     }.scan(unit, null);
     return found[0];
@@ -403,7 +411,7 @@ final class TaskGroupModel {
     if (type == null) {
       return false;
     }
-    Type context = state.getTypeFromString(FanoutApi.CONTEXT);
+    Type context = CONTEXT_TYPE.get(state);
     return context != null && ASTHelpers.isSubtype(type, context, state);
   }
 
@@ -505,7 +513,7 @@ final class TaskGroupModel {
           found[0] = true;
           return null;
         }
-        return super.visitMethodInvocation(node, unused);
+        return super.visitMethodInvocation(node, null);
       }
 
       @Override
@@ -537,7 +545,7 @@ final class TaskGroupModel {
         if (node.getInitializer() != null && var.equals(ASTHelpers.getSymbol(node))) {
           defs.add(node.getInitializer());
         }
-        return super.visitVariable(node, unused);
+        return super.visitVariable(node, null);
       }
 
       @Override
@@ -545,7 +553,7 @@ final class TaskGroupModel {
         if (var.equals(ASTHelpers.getSymbol(node.getVariable()))) {
           defs.add(node.getExpression());
         }
-        return super.visitAssignment(node, unused);
+        return super.visitAssignment(node, null);
       }
     }.scan(root, null);
     return defs;
@@ -561,7 +569,7 @@ final class TaskGroupModel {
         if (sym != null) {
           declared.add(sym);
         }
-        return super.visitVariable(node, unused);
+        return super.visitVariable(node, null);
       }
     }.scan(tree, null);
     return declared;

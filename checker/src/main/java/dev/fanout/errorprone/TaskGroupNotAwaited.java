@@ -1,10 +1,11 @@
 package dev.fanout.errorprone;
 
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
-import com.google.errorprone.BugPattern.LinkType;
+import com.google.errorprone.BugPattern.StandardTags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.TryTreeMatcher;
@@ -56,8 +57,15 @@ import javax.lang.model.element.Modifier;
         "A TaskGroup starts tasks but can leave its try-with-resources block without await():"
             + " close() cancels what is still queued or running and the missing work goes"
             + " unreported. Call await() before leaving the block.",
+    explanation =
+        "close() on a TaskGroup that was not awaited cancels the group and then waits:"
+            + " queued tasks never run, running ones are interrupted, and no exception says"
+            + " that work is missing. A block that starts tasks and can reach its end, a return,"
+            + " a break or a continue without await() loses that work silently on that path."
+            + " Call await() before leaving the block; it also surfaces the first failure.",
     severity = WARNING,
-    linkType = LinkType.CUSTOM,
+    tags = StandardTags.LIKELY_ERROR,
+    linkType = CUSTOM,
     link = FanoutApi.DOCS + "TaskGroupNotAwaited.md")
 public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatcher {
 
@@ -210,8 +218,8 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
     Tree child = at.getLeaf();
     for (TreePath p = at.getParentPath(); p != null; p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
-      if (leaf instanceof TryTree && ((TryTree) leaf).getBlock() == child) {
-        for (CatchTree c : ((TryTree) leaf).getCatches()) {
+      if (leaf instanceof TryTree tryTree && tryTree.getBlock() == child) {
+        for (CatchTree c : tryTree.getCatches()) {
           if (catches(ASTHelpers.getType(c.getParameter()), interrupted, state)) {
             return Handling.YES;
           }
@@ -229,8 +237,8 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
         List<Type> thrown = descriptorType.getThrownTypes();
         return ThrownTypes.covers(thrown, interrupted, state) ? Handling.YES : Handling.NO;
       }
-      if (leaf instanceof MethodTree) {
-        MethodSymbol sym = ASTHelpers.getSymbol((MethodTree) leaf);
+      if (leaf instanceof MethodTree methodTree) {
+        MethodSymbol sym = ASTHelpers.getSymbol(methodTree);
         if (sym == null) {
           return Handling.NO;
         }
@@ -296,7 +304,7 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
             ok[0] = false;
           }
         }
-        return super.visitMethodInvocation(node, unused);
+        return super.visitMethodInvocation(node, null);
       }
 
       @Override
@@ -304,7 +312,7 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
         if (sym.equals(ASTHelpers.getSymbol(node))) {
           ok[0] = false;
         }
-        return super.visitMemberReference(node, unused);
+        return super.visitMemberReference(node, null);
       }
     }.scan(unit, null);
     return ok[0];

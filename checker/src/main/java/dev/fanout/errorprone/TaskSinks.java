@@ -109,8 +109,8 @@ final class TaskSinks {
       return null;
     }
     Tree task = taskPath.getLeaf();
-    if (task instanceof NewClassTree
-        && ((NewClassTree) task).getClassBody() != null
+    if (task instanceof NewClassTree newClassTree
+        && newClassTree.getClassBody() != null
         && isSubtype(ASTHelpers.getType(task), "java.lang.Thread", state)) {
       // new Thread() { public void run() { ... } }: the subclass body is the task.
       return new SinkUse(taskPath, false, "a Thread subclass");
@@ -130,8 +130,8 @@ final class TaskSinks {
     Tree parent = parentPath.getLeaf();
     if (parent instanceof MethodInvocationTree || parent instanceof NewClassTree) {
       List<? extends ExpressionTree> args =
-          parent instanceof MethodInvocationTree
-              ? ((MethodInvocationTree) parent).getArguments()
+          parent instanceof MethodInvocationTree methodInvocationTree
+              ? methodInvocationTree.getArguments()
               : ((NewClassTree) parent).getArguments();
       if (!containsSame(args, child)) {
         return null;
@@ -140,8 +140,8 @@ final class TaskSinks {
       if (direct != null) {
         return direct;
       }
-      if (parent instanceof MethodInvocationTree) {
-        MethodInvocationTree call = (MethodInvocationTree) parent;
+      if (parent instanceof MethodInvocationTree call) {
+
         MethodSymbol sym = ASTHelpers.getSymbol(call);
         String name = sym.getSimpleName().toString();
         // tasks.add(() -> ...) where tasks later goes to invokeAll.
@@ -163,14 +163,15 @@ final class TaskSinks {
       }
       return null;
     }
-    if (parent instanceof VariableTree && ((VariableTree) parent).getInitializer() == child) {
+    if (parent instanceof VariableTree variableTree && variableTree.getInitializer() == child) {
       Symbol var = ASTHelpers.getSymbol(parent);
       return var != null && Variables.isMethodScoped(var)
           ? viaVariable(var, parentPath, state, depth)
           : null;
     }
-    if (parent instanceof AssignmentTree && ((AssignmentTree) parent).getExpression() == child) {
-      Symbol var = ASTHelpers.getSymbol(((AssignmentTree) parent).getVariable());
+    if (parent instanceof AssignmentTree assignmentTree
+        && assignmentTree.getExpression() == child) {
+      Symbol var = ASTHelpers.getSymbol(assignmentTree.getVariable());
       return var != null && Variables.isMethodScoped(var)
           ? viaVariable(var, parentPath, state, depth)
           : null;
@@ -224,18 +225,18 @@ final class TaskSinks {
    */
   @Nullable SinkUse sinkCall(TreePath callPath, VisitorState state) {
     Tree leaf = callPath.getLeaf();
-    if (leaf instanceof NewClassTree) {
-      NewClassTree newClass = (NewClassTree) leaf;
+    if (leaf instanceof NewClassTree newClass) {
+
       if (!newClass.getArguments().isEmpty()
           && isSubtype(ASTHelpers.getType(newClass), "java.lang.Thread", state)) {
         return new SinkUse(callPath, false, "new Thread(...)");
       }
       return null;
     }
-    if (!(leaf instanceof MethodInvocationTree)) {
+    if (!(leaf instanceof MethodInvocationTree call)) {
       return null;
     }
-    MethodInvocationTree call = (MethodInvocationTree) leaf;
+
     MethodSymbol sym = ASTHelpers.getSymbol(call);
     if (sym == null) {
       return null;
@@ -578,7 +579,7 @@ final class TaskSinks {
         }
         return;
       }
-      if (leaf instanceof MethodTree) {
+      if (leaf instanceof MethodTree methodTree) {
         TreePath classPath = p.getParentPath();
         if (classPath != null
             && classPath.getParentPath() != null
@@ -588,7 +589,7 @@ final class TaskSinks {
         if (!allowHop || classPath == null || !(classPath.getLeaf() instanceof ClassTree)) {
           return;
         }
-        MethodSymbol method = ASTHelpers.getSymbol((MethodTree) leaf);
+        MethodSymbol method = ASTHelpers.getSymbol(methodTree);
         if (method == null || method.isConstructor() || !isPrivateOrFinal(method)) {
           return;
         }
@@ -614,8 +615,8 @@ final class TaskSinks {
         continue; // same class only
       }
       Tree leaf = use.getLeaf();
-      if (leaf instanceof MethodInvocationTree) {
-        if (!onSameInstance((MethodInvocationTree) leaf)) {
+      if (leaf instanceof MethodInvocationTree methodInvocationTree) {
+        if (!onSameInstance(methodInvocationTree)) {
           continue;
         }
         List<TaskRun> callers = new ArrayList<>();
@@ -642,8 +643,8 @@ final class TaskSinks {
     ExpressionTree receiver = ASTHelpers.getReceiver(call);
     MethodSymbol sym = ASTHelpers.getSymbol(call);
     return receiver == null
-        || (receiver instanceof IdentifierTree
-            && ((IdentifierTree) receiver).getName().contentEquals("this"))
+        || (receiver instanceof IdentifierTree identifierTree
+            && identifierTree.getName().contentEquals("this"))
         || (sym != null && sym.isStatic());
   }
 

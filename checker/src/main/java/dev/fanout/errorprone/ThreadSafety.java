@@ -302,23 +302,21 @@ final class ThreadSafety {
     if (type != null && type.isPrimitive()) {
       return true;
     }
-    switch (arg.getKind()) {
-      case STRING_LITERAL:
-      case INT_LITERAL:
-      case LONG_LITERAL:
-      case CHAR_LITERAL:
-      case BOOLEAN_LITERAL:
-      case DOUBLE_LITERAL:
-      case FLOAT_LITERAL:
-      case NEW_CLASS:
-      case NEW_ARRAY:
-      case LAMBDA_EXPRESSION:
-      case MEMBER_REFERENCE:
-        return true;
-      case PLUS:
-        return type != null && type.tsym.getQualifiedName().contentEquals("java.lang.String");
-      default:
-        return false;
-    }
+    return switch (arg.getKind()) {
+      case STRING_LITERAL,
+          INT_LITERAL,
+          LONG_LITERAL,
+          CHAR_LITERAL,
+          BOOLEAN_LITERAL,
+          DOUBLE_LITERAL,
+          FLOAT_LITERAL,
+          NEW_CLASS,
+          NEW_ARRAY,
+          LAMBDA_EXPRESSION,
+          MEMBER_REFERENCE ->
+          true;
+      case PLUS -> type != null && type.tsym.getQualifiedName().contentEquals("java.lang.String");
+      default -> false;
+    };
   }
 }

@@ -1,10 +1,11 @@
 package dev.fanout.errorprone;
 
+import static com.google.errorprone.BugPattern.LinkType.CUSTOM;
 import static com.google.errorprone.BugPattern.SeverityLevel.WARNING;
 
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
-import com.google.errorprone.BugPattern.LinkType;
+import com.google.errorprone.BugPattern.StandardTags;
 import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
@@ -48,8 +49,16 @@ import javax.lang.model.element.ElementKind;
     summary =
         "Tasks are forked in a loop over data of unknown size into a TaskGroup with no limit or a"
             + " thread-per-task executor: every item runs at once. Set a limit.",
+    explanation =
+        "A TaskGroup with no limit, or a thread-per-task executor, starts every task at"
+            + " once. Forked in a loop over data whose size the code does not bound, N items"
+            + " make N concurrent calls to whatever the tasks call: a downstream service, a"
+            + " connection pool, memory. Set a limit where the group is made (setLimit or the"
+            + " builder's limit); for an executor, bound submissions with a Semaphore or fork"
+            + " into a limited TaskGroup.",
     severity = WARNING,
-    linkType = LinkType.CUSTOM,
+    tags = StandardTags.FRAGILE_CODE,
+    linkType = CUSTOM,
     link = FanoutApi.DOCS + "UnboundedFanOut.md")
 public final class UnboundedFanOut extends BugChecker implements MethodInvocationTreeMatcher {
 
@@ -106,7 +115,7 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
     UnitIndex index = UnitIndex.of(state);
     VariableTree decl = index.declaration(owner);
     List<ExpressionTree> values = index.assignedValues(owner);
-    if (!(method instanceof MethodTree)
+    if (!(method instanceof MethodTree methodTree)
         || decl == null
         || decl.getInitializer() == null
         || values == null
@@ -127,8 +136,7 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
       return Description.NO_MATCH;
     }
     long loopEnd = state.getEndPosition(fanOut.outermost());
-    if (kind == Kind.GROUP
-        && FanOutSize.limitedOrEscaped(owner, (MethodTree) method, loopEnd, state)) {
+    if (kind == Kind.GROUP && FanOutSize.limitedOrEscaped(owner, methodTree, loopEnd, state)) {
       return Description.NO_MATCH;
     }
     if (FanOutSize.acquiresPermits(method, state)
@@ -192,8 +200,8 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
     String statement = name + "." + FanoutApi.SET_LIMIT + "(" + limit + ");";
     TreePath declPath = TreePath.getPath(state.getPath().getCompilationUnit(), decl);
     Tree parent = declPath == null ? null : declPath.getParentPath().getLeaf();
-    if (parent instanceof TryTree && ((TryTree) parent).getResources().contains(decl)) {
-      List<? extends StatementTree> statements = ((TryTree) parent).getBlock().getStatements();
+    if (parent instanceof TryTree tryTree && tryTree.getResources().contains(decl)) {
+      List<? extends StatementTree> statements = tryTree.getBlock().getStatements();
       return statements.isEmpty()
           ? Optional.empty()
           : Optional.of(SuggestedFix.prefixWith(statements.get(0), statement + "\n"));

@@ -20,20 +20,21 @@ final class InterruptSwallowedInTaskTest {
   private final BugCheckerRefactoringTestHelper refactoring =
       BugCheckerRefactoringTestHelper.newInstance(InterruptSwallowedInTask.class, getClass());
 
-  private static final String[] WORK = {
-    "package demo;",
-    "import dev.fanout.*;",
-    "public final class Work {",
-    "  private Work() {}",
-    "  public static void work(Context ctx) {}",
-    "  public static String take() throws InterruptedException { return \"\"; }",
-    "  public static String call() throws Exception { return \"\"; }",
-    "  public static String fetch() throws java.io.IOException, InterruptedException {",
-    "    return \"\";",
-    "  }",
-    "  public static void log(Object o) {}",
-    "}"
-  };
+  private static final String WORK =
+      """
+      package demo;
+      import dev.fanout.*;
+      public final class Work {
+        private Work() {}
+        public static void work(Context ctx) {}
+        public static String take() throws InterruptedException { return ""; }
+        public static String call() throws Exception { return ""; }
+        public static String fetch() throws java.io.IOException, InterruptedException {
+          return "";
+        }
+        public static void log(Object o) {}
+      }
+      """;
 
   // ================================================================ identification: negatives
 

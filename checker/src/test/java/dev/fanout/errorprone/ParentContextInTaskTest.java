@@ -17,16 +17,17 @@ final class ParentContextInTaskTest {
       BugCheckerRefactoringTestHelper.newInstance(ParentContextInTask.class, getClass());
 
   /** Shared helpers every test source can call. */
-  private static final String[] WORK = {
-    "package demo;",
-    "import dev.fanout.Context;",
-    "public final class Work {",
-    "  private Work() {}",
-    "  public static void work(Context ctx) {}",
-    "  public static void work(Context ctx, Object item) {}",
-    "  public static String fetch(Context ctx, String q) { return q; }",
-    "}"
-  };
+  private static final String WORK =
+      """
+      package demo;
+      import dev.fanout.Context;
+      public final class Work {
+        private Work() {}
+        public static void work(Context ctx) {}
+        public static void work(Context ctx, Object item) {}
+        public static String fetch(Context ctx, String q) { return q; }
+      }
+      """;
 
   // ================================================================ identification: negatives
 

@@ -15,15 +15,16 @@ final class TaskGroupNotAwaitedTest {
   private final BugCheckerRefactoringTestHelper refactoring =
       BugCheckerRefactoringTestHelper.newInstance(TaskGroupNotAwaited.class, getClass());
 
-  private static final String[] WORK = {
-    "package demo;",
-    "import dev.fanout.*;",
-    "public final class Work {",
-    "  private Work() {}",
-    "  public static void work(Context ctx) {}",
-    "  public static void keep(TaskGroup g) {}",
-    "}"
-  };
+  private static final String WORK =
+      """
+      package demo;
+      import dev.fanout.*;
+      public final class Work {
+        private Work() {}
+        public static void work(Context ctx) {}
+        public static void keep(TaskGroup g) {}
+      }
+      """;
 
   // ================================================================ identification: negatives
 
@@ -635,7 +636,7 @@ final class TaskGroupNotAwaitedTest {
   }
 
   @Test
-  void identificationNegativeUnusualShapes() {
+  void identificationNegativeUnusualShapesMethodRef() {
     // Shapes the analysis does not follow stay silent, and never crash the compiler.
     helper
         .addSourceLines("Work.java", WORK)
@@ -656,6 +657,26 @@ final class TaskGroupNotAwaitedTest {
                   w.await();
                 }
               }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeUnusualShapesSwitchAwaits() {
+    // Shapes the analysis does not follow stay silent, and never crash the compiler.
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.List;
+            import java.util.function.Consumer;
+            class A {
+              interface Waiter { void await() throws InterruptedException; }
               void switchAwaits(Context ctx, int mode) throws InterruptedException {
                 try (TaskGroup g = TaskGroup.withContext(ctx)) {
                   g.go(c -> work(c));
@@ -665,6 +686,26 @@ final class TaskGroupNotAwaitedTest {
                   }
                 }
               }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeUnusualShapesFinallyAwaits() {
+    // Shapes the analysis does not follow stay silent, and never crash the compiler.
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.List;
+            import java.util.function.Consumer;
+            class A {
+              interface Waiter { void await() throws InterruptedException; }
               void finallyAwaits(Context ctx) throws InterruptedException {
                 try (TaskGroup g = TaskGroup.withContext(ctx)) {
                   try {
@@ -674,12 +715,52 @@ final class TaskGroupNotAwaitedTest {
                   }
                 }
               }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeUnusualShapesPlainLocal() {
+    // Shapes the analysis does not follow stay silent, and never crash the compiler.
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.List;
+            import java.util.function.Consumer;
+            class A {
+              interface Waiter { void await() throws InterruptedException; }
               void plainLocal(Context ctx) {
                 @SuppressWarnings("MustBeClosedChecker")
                 TaskGroup g = TaskGroup.withContext(ctx);
                 g.go(c -> work(c));
                 g.close();
               }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeUnusualShapesResourceReference() {
+    // Shapes the analysis does not follow stay silent, and never crash the compiler.
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.List;
+            import java.util.function.Consumer;
+            class A {
+              interface Waiter { void await() throws InterruptedException; }
               void resourceReference(Context ctx) {
                 @SuppressWarnings("MustBeClosedChecker")
                 TaskGroup g = TaskGroup.withContext(ctx);
@@ -687,6 +768,26 @@ final class TaskGroupNotAwaitedTest {
                   g.go(c -> work(c));
                 }
               }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationNegativeUnusualShapesJumpsInside() {
+    // Shapes the analysis does not follow stay silent, and never crash the compiler.
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.List;
+            import java.util.function.Consumer;
+            class A {
+              interface Waiter { void await() throws InterruptedException; }
               void jumpsInside(Context ctx, List<List<String>> rows) throws InterruptedException {
                 for (List<String> row : rows) {
                   try (TaskGroup g = TaskGroup.withContext(ctx)) {
@@ -706,7 +807,7 @@ final class TaskGroupNotAwaitedTest {
   }
 
   @Test
-  void identificationPositiveUnusualShapes() {
+  void identificationPositiveUnusualShapesSwitchWithoutAwait() {
     helper
         .addSourceLines("Work.java", WORK)
         .addSourceLines(
@@ -726,6 +827,23 @@ final class TaskGroupNotAwaitedTest {
                   }
                 }
               }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationPositiveUnusualShapesLabeledBreakOut() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
               void labeledBreakOut(Context ctx, List<String> items) throws InterruptedException {
                 outer:
                 while (true) {
@@ -739,6 +857,23 @@ final class TaskGroupNotAwaitedTest {
                   }
                 }
               }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationPositiveUnusualShapesLabeledContinueOut() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
               void labeledContinueOut(Context ctx, List<List<String>> rows)
                   throws InterruptedException {
                 outer:
@@ -753,6 +888,23 @@ final class TaskGroupNotAwaitedTest {
                   }
                 }
               }
+            }
+            """)
+        .doTest();
+  }
+
+  @Test
+  void identificationPositiveUnusualShapesWhileLoopInside() {
+    helper
+        .addSourceLines("Work.java", WORK)
+        .addSourceLines(
+            "A.java",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.util.List;
+            class A {
               void whileLoopInside(Context ctx, int n) throws InterruptedException {
                 // BUG: Diagnostic contains: TaskGroupNotAwaited
                 try (TaskGroup g = TaskGroup.withContext(ctx)) {

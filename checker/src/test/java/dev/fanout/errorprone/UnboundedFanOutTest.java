@@ -21,16 +21,17 @@ final class UnboundedFanOutTest {
   private final BugCheckerRefactoringTestHelper refactoring =
       BugCheckerRefactoringTestHelper.newInstance(UnboundedFanOut.class, getClass());
 
-  private static final String[] WORK = {
-    "package demo;",
-    "import dev.fanout.*;",
-    "public final class Work {",
-    "  private Work() {}",
-    "  public static void call(Context ctx, Object item) {}",
-    "  public static void configure(TaskGroup g) {}",
-    "  public static TaskGroup open(Context ctx) { return TaskGroup.withContext(ctx); }",
-    "}"
-  };
+  private static final String WORK =
+      """
+      package demo;
+      import dev.fanout.*;
+      public final class Work {
+        private Work() {}
+        public static void call(Context ctx, Object item) {}
+        public static void configure(TaskGroup g) {}
+        public static TaskGroup open(Context ctx) { return TaskGroup.withContext(ctx); }
+      }
+      """;
 
   // ================================================================ identification: negatives
 
