@@ -172,17 +172,15 @@ final class BugPatterns {
    */
   private static String elementValue(DataInputStream in, Object[] pool) throws IOException {
     int tag = in.readUnsignedByte();
-    switch (tag) {
-      case 's' -> {
-        return (String) pool[in.readUnsignedShort()];
-      }
+    return switch (tag) {
+      case 's' -> (String) pool[in.readUnsignedShort()];
       case 'e' -> {
         in.skipNBytes(2); // the enum's type
-        return (String) pool[in.readUnsignedShort()];
+        yield (String) pool[in.readUnsignedShort()];
       }
       case 'B', 'C', 'D', 'F', 'I', 'J', 'S', 'Z', 'c' -> {
         in.skipNBytes(2);
-        return null;
+        yield null;
       }
       case '@' -> {
         in.skipNBytes(2);
@@ -191,16 +189,16 @@ final class BugPatterns {
           in.skipNBytes(2);
           elementValue(in, pool);
         }
-        return null;
+        yield null;
       }
       case '[' -> {
         int n = in.readUnsignedShort();
         for (int i = 0; i < n; i++) {
           elementValue(in, pool);
         }
-        return null;
+        yield null;
       }
       default -> throw new IOException("unknown annotation element tag " + (char) tag);
-    }
+    };
   }
 }
