@@ -29,7 +29,6 @@ import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
-import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
@@ -53,10 +52,9 @@ import org.jspecify.annotations.Nullable;
  * rather than growing the pool), and the outer task and the waited-for work go to the same
  * variable. No fix is suggested: every remedy changes how the work is scheduled.
  *
- * <p>Why this file is over the package's ~400 lines: it still holds two analyses only it uses,
- * "which submissions does this wait wait for" (futures in collections, {@code allOf/anyOf},
- * dependent stages) and "is this pool bounded"; they were not extracted in issue 13 (see
- * docs/checker-internals.md).
+ * <p>About 400 lines: it still holds the one analysis only it uses, "which submissions does this
+ * wait wait for" (futures in collections, {@code allOf/anyOf}, dependent stages); whether the pool
+ * is bounded is {@link ExecutorOrigins#isBounded}.
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -147,7 +145,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
       }
       boolean samePool =
           invoke ? invoked == pool : waitsForWorkOn(receiver, pool, scopeOf(run), state, 0);
-      if (samePool && isBounded(pool, state)) {
+      if (samePool && ExecutorOrigins.isBounded(pool, state)) {
         return describe(tree, pool, run, invoke);
       }
     }
@@ -403,52 +401,5 @@ public final class BlockingWaitOnSamePool extends BugChecker
   private static boolean within(Tree inner, Tree outer, VisitorState state) {
     int pos = ASTHelpers.getStartPosition(inner);
     return pos >= ASTHelpers.getStartPosition(outer) && pos <= state.getEndPosition(outer);
-  }
-
-  // ---------------------------------------------------------------- the pool
-
-  /**
-   * Whether the variable provably holds a bounded pool: declared in this file (a local, or a field
-   * that is final or private, so no other file assigns it) and every value assigned to it is one. A
-   * non-final field must be assigned once.
-   */
-  private static boolean isBounded(Symbol var, VisitorState state) {
-    return ExecutorOrigins.everyValue(var, state, value -> isBoundedPool(value, state, 0));
-  }
-
-  /** Whether the expression creates a pool whose threads a waiting task can all use up. */
-  private static boolean isBoundedPool(ExpressionTree expr, VisitorState state, int depth) {
-    expr = strip(expr);
-    if (depth > MAX_DEPTH) {
-      return false;
-    }
-    if (Catalogue.FIXED_POOL_FACTORY.matches(expr, state)
-        || Catalogue.SCHEDULED_POOL.matches(expr, state)) {
-      return true;
-    }
-    if (Catalogue.UNCONFIGURABLE.matches(expr, state)) {
-      List<? extends ExpressionTree> args = ((MethodInvocationTree) expr).getArguments();
-      return args.size() == 1 && isBoundedPool(args.get(0), state, depth + 1);
-    }
-    if (Catalogue.THREAD_POOL.matches(expr, state)) {
-      // new ThreadPoolExecutor(core, max, keepAlive, unit, queue, ...): the queue decides.
-      List<? extends ExpressionTree> args = ((NewClassTree) expr).getArguments();
-      return args.size() >= 5 && holdsTasks(args.get(4), state, depth + 1);
-    }
-    return false;
-  }
-
-  /** A queue created here (or in a local with that single value) that queues tasks. */
-  private static boolean holdsTasks(ExpressionTree queue, VisitorState state, int depth) {
-    queue = strip(queue);
-    if (Catalogue.HOLDING_QUEUE.matches(queue, state)) {
-      return true;
-    }
-    Symbol var = queue instanceof IdentifierTree ? ASTHelpers.getSymbol(queue) : null;
-    if (var == null || var.getKind() != ElementKind.LOCAL_VARIABLE || depth > MAX_DEPTH) {
-      return false;
-    }
-    List<ExpressionTree> values = UnitIndex.of(state).assignedValues(var);
-    return values != null && values.size() == 1 && holdsTasks(values.get(0), state, depth + 1);
   }
 }

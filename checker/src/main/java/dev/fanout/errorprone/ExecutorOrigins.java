@@ -15,6 +15,7 @@ import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.tree.WhileLoopTree;
@@ -31,7 +32,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where an executor expression comes from, when the code in view says so: the variable it names and
  * the values that variable can hold. Shared by the checks that ask what kind of pool runs a task
- * ({@link BlockingWaitOnSamePool}: a bounded pool; {@link TaskSinks}: a single thread).
+ * ({@link BlockingWaitOnSamePool}: a bounded pool, {@link #isBounded}; {@link TaskSinks}: a single
+ * thread, {@link #singleThread}).
  */
 final class ExecutorOrigins {
 
@@ -174,5 +176,55 @@ final class ExecutorOrigins {
       }
     }
     return false;
+  }
+
+  /** How deep a pool's wrappers and a queue's locals are followed. */
+  private static final int MAX_POOL_DEPTH = 4;
+
+  // ---------------------------------------------------------------- bounded pools
+
+  /**
+   * Whether the variable provably holds a bounded pool: declared in this file (a local, or a field
+   * that is final or private, so no other file assigns it) and every value assigned to it is one. A
+   * non-final field must be assigned once.
+   */
+  static boolean isBounded(Symbol var, VisitorState state) {
+    return ExecutorOrigins.everyValue(var, state, value -> isBoundedPool(value, state, 0));
+  }
+
+  /** Whether the expression creates a pool whose threads a waiting task can all use up. */
+  private static boolean isBoundedPool(ExpressionTree expr, VisitorState state, int depth) {
+    expr = strip(expr);
+    if (depth > MAX_POOL_DEPTH) {
+      return false;
+    }
+    if (Catalogue.FIXED_POOL_FACTORY.matches(expr, state)
+        || Catalogue.SCHEDULED_POOL.matches(expr, state)) {
+      return true;
+    }
+    if (Catalogue.UNCONFIGURABLE.matches(expr, state)) {
+      List<? extends ExpressionTree> args = ((MethodInvocationTree) expr).getArguments();
+      return args.size() == 1 && isBoundedPool(args.get(0), state, depth + 1);
+    }
+    if (Catalogue.THREAD_POOL.matches(expr, state)) {
+      // new ThreadPoolExecutor(core, max, keepAlive, unit, queue, ...): the queue decides.
+      List<? extends ExpressionTree> args = ((NewClassTree) expr).getArguments();
+      return args.size() >= 5 && holdsTasks(args.get(4), state, depth + 1);
+    }
+    return false;
+  }
+
+  /** A queue created here (or in a local with that single value) that queues tasks. */
+  private static boolean holdsTasks(ExpressionTree queue, VisitorState state, int depth) {
+    queue = strip(queue);
+    if (Catalogue.HOLDING_QUEUE.matches(queue, state)) {
+      return true;
+    }
+    Symbol var = queue instanceof IdentifierTree ? ASTHelpers.getSymbol(queue) : null;
+    if (var == null || var.getKind() != ElementKind.LOCAL_VARIABLE || depth > MAX_POOL_DEPTH) {
+      return false;
+    }
+    List<ExpressionTree> values = UnitIndex.of(state).assignedValues(var);
+    return values != null && values.size() == 1 && holdsTasks(values.get(0), state, depth + 1);
   }
 }

@@ -31,11 +31,8 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.tree.UnaryTree;
-import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
-import com.sun.source.util.TreeScanner;
 import com.sun.tools.javac.code.Symbol;
-import com.sun.tools.javac.code.Symbol.ClassSymbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
 import java.util.List;
@@ -54,10 +51,9 @@ import org.jspecify.annotations.Nullable;
  * class runs as a task, {@link ThreadSafety} whether the written object is thread-safe, and {@link
  * GuardedRegions} whether a lock is held. It stays silent whenever any of them can't tell.
  *
- * <p>Why this file is over the package's ~400 lines: five matchers (calls, method references,
- * {@code ++}, compound and plain assignments) each find their target, and the "is the target shared
- * beyond one task run" test still lives here; the ordering analysis is {@link JoinOrder}, the fixes
- * {@link SharedMutationFixes}.
+ * <p>About 400 lines: five matchers (calls, method references, {@code ++}, compound and plain
+ * assignments) each find their target; whether it is shared is {@link SharedState}, whether the
+ * sharing is concurrent {@link JoinOrder}, the fixes {@link SharedMutationFixes}.
  */
 @AutoService(BugChecker.class)
 @BugPattern(
@@ -363,8 +359,8 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       }
     }
     if (site == null
-        || !isShared(target, site, state)
-        || isGuarded(writePath, site, state)
+        || !SharedState.isShared(target.var, target.ref, site, state)
+        || SharedState.isGuarded(writePath, site, state)
         || !joins.isConcurrent(
             site, new JoinOrder.Written(target.scope, target.kind != Kind.ASSIGN), state)) {
       return Description.NO_MATCH;
@@ -404,92 +400,5 @@ public final class UnsafeSharedMutationInTask extends BugChecker
       description.addFix(fix);
     }
     return description.build();
-  }
-
-  /** Whether the written object outlives one task run: captured, a field, or a static. */
-  private static boolean isShared(Target target, TaskSinks.TaskRun site, VisitorState state) {
-    Symbol var = target.var;
-    if (Variables.isMethodScoped(var)) {
-      if (site.helper != null) {
-        return false; // a local of the helper method: one per call
-      }
-      return !declaredWithin(var, site.body.getLeaf(), state);
-    }
-    if (var.getKind() != ElementKind.FIELD) {
-      return false;
-    }
-    if (var.owner instanceof ClassSymbol && classDeclaredWithin((ClassSymbol) var.owner, site)) {
-      return false; // a field of an object the task itself defines
-    }
-    ExpressionTree ref = target.ref;
-    if (ref instanceof IdentifierTree) {
-      return true; // this.field or a static imported field
-    }
-    ExpressionTree root = ((MemberSelectTree) ref).getExpression();
-    while (true) {
-      root = ASTHelpers.stripParentheses(root);
-      if (root instanceof IdentifierTree) {
-        Symbol rootSym = ASTHelpers.getSymbol(root);
-        if (rootSym == null) {
-          return false;
-        }
-        if (rootSym instanceof ClassSymbol) {
-          return true; // Owner.staticField
-        }
-        String name = rootSym.getSimpleName().toString();
-        if (name.equals("this") || name.equals("super")) {
-          return true;
-        }
-        if (Variables.isMethodScoped(rootSym)) {
-          return site.helper == null && !declaredWithin(rootSym, site.body.getLeaf(), state);
-        }
-        return rootSym.getKind() == ElementKind.FIELD;
-      }
-      if (root instanceof MemberSelectTree) {
-        Symbol rootSym = ASTHelpers.getSymbol(root);
-        if (rootSym instanceof ClassSymbol) {
-          return true; // pkg.Owner.staticField, Owner.this.field
-        }
-        if (rootSym != null && rootSym.getSimpleName().contentEquals("this")) {
-          return true;
-        }
-        root = ((MemberSelectTree) root).getExpression();
-        continue;
-      }
-      return false; // a method result, a new object: can't tell
-    }
-  }
-
-  private static boolean declaredWithin(Symbol var, Tree scope, VisitorState state) {
-    VariableTree decl = Variables.declaration(var, state);
-    if (decl == null) {
-      return true; // not in this file: treat as not ours to judge
-    }
-    int pos = ASTHelpers.getStartPosition(decl);
-    return pos >= ASTHelpers.getStartPosition(scope) && pos <= state.getEndPosition(scope);
-  }
-
-  private static boolean classDeclaredWithin(ClassSymbol owner, TaskSinks.TaskRun site) {
-    boolean[] found = {false};
-    new TreeScanner<Void, Void>() {
-      @Override
-      public Void visitClass(ClassTree node, Void unused) {
-        if (ASTHelpers.getSymbol(node) == owner) {
-          found[0] = true;
-        }
-        return super.visitClass(node, null);
-      }
-    }.scan(site.body.getLeaf(), null);
-    return found[0];
-  }
-
-  private static boolean isGuarded(TreePath writePath, TaskSinks.TaskRun site, VisitorState state) {
-    Tree stop = site.helper != null ? site.helper.getLeaf() : site.body.getLeaf();
-    if (writePath.getLeaf() != stop && GuardedRegions.isGuarded(writePath, stop, state)) {
-      return true;
-    }
-    return site.callSite != null
-        && site.callSite.getLeaf() != site.body.getLeaf()
-        && GuardedRegions.isGuarded(site.callSite, site.body.getLeaf(), state);
   }
 }

@@ -8,8 +8,8 @@
  *   <li><b>Analyses</b>: questions about code, answered once: {@code TaskSinks} (which calls run
  *       code concurrently, and which tasks run a piece of code), {@code ThreadSafety}, {@code
  *       GuardedRegions}, {@code TaskGroupModel} (groups and contexts), {@code ExecutorOrigins},
- *       {@code AwaitPaths}, {@code FanOutSize}, {@code JoinOrder}; {@code Variables}, {@code
- *       UnitIndex}, {@code Mentions} and {@code ThrownTypes} underneath.
+ *       {@code AwaitPaths}, {@code FanOutSize}, {@code JoinOrder}, {@code SharedState}; {@code
+ *       Variables}, {@code UnitIndex}, {@code Mentions} and {@code ThrownTypes} underneath.
  *   <li><b>Checks</b>: one {@code BugChecker} per file; each matches a tree, asks the analyses, and
  *       reports with a message and, where one is safe, a fix.
  *   <li><b>Fixes</b>: built in the check, or in {@code SharedMutationFixes}; each is tested by
