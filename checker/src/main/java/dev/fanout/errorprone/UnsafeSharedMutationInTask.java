@@ -386,7 +386,6 @@ public final class UnsafeSharedMutationInTask extends BugChecker
             "%s is written by a task run through %s while other code may use it, without"
                 + " synchronization; %s",
             what, site.sink.description, why);
-    Description.Builder description = buildDescription(write).setMessage(message);
     List<SuggestedFix> fixes =
         SharedMutationFixes.forWrite(
             write,
@@ -397,6 +396,13 @@ public final class UnsafeSharedMutationInTask extends BugChecker
             target.valueFactory,
             target.kind == Kind.VALUE,
             state);
+    if (fixes.isEmpty()) {
+      message +=
+          ". No fix offered: no thread-safe declaration keeps the same behaviour, and the write is"
+              + " not a statement of its own with an object to lock that a synchronized block"
+              + " could wrap; guard it by hand.";
+    }
+    Description.Builder description = buildDescription(write).setMessage(message);
     for (SuggestedFix fix : fixes) {
       description.addFix(fix);
     }
