@@ -74,6 +74,23 @@ final class FixLayout {
   }
 
   /**
+   * {@code code}, source copied from the leaf's line, with {@link #indent()} taken off its lines
+   * after the first: lines relative to the leaf, for {@link #block}'s {@code body}.
+   */
+  String relative(String code) {
+    StringBuilder out = new StringBuilder();
+    String[] lines = code.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      if (i > 0) {
+        out.append('\n');
+      }
+      out.append(
+          i > 0 && lines[i].startsWith(indent) ? lines[i].substring(indent.length()) : lines[i]);
+    }
+    return out.toString();
+  }
+
+  /**
    * A block for a place where a one-line construct (an expression lambda's body, a braceless {@code
    * if}'s statement, an empty {@code {}}) becomes a block. It stays on one line, {@code { oneLine
    * }}, when the replaced code was on one line and the line still fits; otherwise it opens on the
@@ -86,7 +103,12 @@ final class FixLayout {
    *     lines start with {@link #unit()})
    */
   String block(int start, int end, String oneLine, String body) {
-    String braced = "{ " + oneLine + " }";
+    return block(start, end, "", oneLine, body);
+  }
+
+  /** {@link #block}, after {@code lead} which replaces the start of the code too. */
+  String block(int start, int end, String lead, String oneLine, String body) {
+    String braced = lead + "{ " + oneLine + " }";
     int lineStart = lineStart(source, start);
     int lineEnd = indexOf(source, '\n', end);
     if (indexOf(source, '\n', start) >= end
@@ -94,7 +116,7 @@ final class FixLayout {
         && !oneLine.contains("\n")) {
       return braced;
     }
-    return "{\n" + nested() + shift(body, nested()) + "\n" + indent + "}";
+    return lead + "{\n" + nested() + shift(body, nested()) + "\n" + indent + "}";
   }
 
   /**

@@ -243,7 +243,7 @@ final class SharedMutationFixes {
                   ASTHelpers.getStartPosition(write),
                   state.getEndPosition(write),
                   "synchronized (" + lock + ") { " + statement + " }",
-                  synchronizedLines(lock, statement, layout)))
+                  synchronizedLines(lock, layout.relative(statement), layout)))
           .build();
     }
     return null;
@@ -291,13 +291,12 @@ final class SharedMutationFixes {
         .setShortDescription("wrap the write in synchronized (" + lock + ")")
         .replace(
             ref,
-            head
-                + " -> "
-                + layout.block(
-                    ASTHelpers.getStartPosition(ref),
-                    state.getEndPosition(ref),
-                    "synchronized (" + lock + ") { " + statement + " }",
-                    synchronizedLines(lock, statement, layout)))
+            layout.block(
+                ASTHelpers.getStartPosition(ref),
+                state.getEndPosition(ref),
+                head + " -> ",
+                "synchronized (" + lock + ") { " + statement + " }",
+                synchronizedLines(lock, statement, layout)))
         .build();
   }
 

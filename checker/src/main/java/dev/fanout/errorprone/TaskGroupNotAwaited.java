@@ -201,7 +201,7 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
                 ASTHelpers.getStartPosition(exit),
                 state.getEndPosition(exit),
                 call + " " + source,
-                call + "\n" + source));
+                call + "\n" + layout.relative(source)));
       }
     }
     if (addThrowsTo != null) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,9 +106,11 @@ final class FixFormattingTest {
               "-XDcompilePolicy=simple",
               "--should-stop=ifError=FLOW",
               "-Xplugin:ErrorProne " + errorProne);
+      // Error Prone's "Refactoring changes were successfully applied" goes to javac's output:
+      // kept off the build's console.
       javac
           .getTask(
-              null,
+              new StringWriter(),
               files,
               diagnostics,
               options,
@@ -299,6 +302,52 @@ final class FixFormattingTest {
                 g.go(c -> {
                   synchronized (total) {
                     total[0] += item.length() + item.indexOf("a") + item.indexOf("bcdefgh");
+                  }
+                });
+              }
+              g.await();
+            }
+            return total[0];
+          }
+        }
+        """);
+  }
+
+  @Test
+  void synchronizedInAnExpressionLambdaOnSeveralLines() throws IOException {
+    assertFix(
+        "UnsafeSharedMutationInTask",
+        """
+        package demo;
+        import dev.fanout.*;
+        import java.util.List;
+        class A {
+          int run(Context ctx, List<String> items) throws InterruptedException {
+            int[] total = {0};
+            try (TaskGroup g = TaskGroup.withContext(ctx)) {
+              for (String item : items) {
+                g.go(c -> total[0] +=
+                    item.length());
+              }
+              g.await();
+            }
+            return total[0];
+          }
+        }
+        """,
+        """
+        package demo;
+        import dev.fanout.*;
+        import java.util.List;
+        class A {
+          int run(Context ctx, List<String> items) throws InterruptedException {
+            int[] total = {0};
+            try (TaskGroup g = TaskGroup.withContext(ctx)) {
+              for (String item : items) {
+                g.go(c -> {
+                  synchronized (total) {
+                    total[0] +=
+                        item.length();
                   }
                 });
               }
