@@ -805,4 +805,51 @@ final class FixFormattingTest {
     assertEquals(1, messages.size(), () -> messages.toString());
     assertTrue(messages.get(0).contains(" No fix offered: "), messages::toString);
   }
+
+  @Test
+  void noContextFixSaysWhy() throws IOException {
+    List<String> messages =
+        messages(
+            "ParentContextInTask",
+            """
+            package demo;
+            import static demo.Work.work;
+            import dev.fanout.*;
+            import java.time.Duration;
+            class A {
+              static final Context ROOT = Context.background();
+              void run(Context ctx) throws Exception {
+                try (CancellableContext t = ctx.withTimeout(Duration.ofSeconds(1));
+                    TaskGroup g = TaskGroup.withContext(t)) {
+                  g.go(c -> {
+                    CancellableContext keep = t;
+                    work(keep);
+                  });
+                  g.go(c -> {
+                    record Step() {
+                      void run() { work(ROOT); }
+                    }
+                    new Step().run();
+                  });
+                  g.await();
+                }
+              }
+            }
+            """);
+    assertEquals(2, messages.size(), () -> messages.toString());
+    assertTrue(
+        messages
+            .get(0)
+            .contains(
+                " No fix offered: the task's context, of type Context, does not fit where this"
+                    + " expression stands."),
+        messages::toString);
+    assertTrue(
+        messages
+            .get(1)
+            .contains(
+                " No fix offered: the task's context parameter can't be used here (a static"
+                    + " method or a local record, enum or interface lies between); pass it in."),
+        messages::toString);
+  }
 }
