@@ -103,7 +103,7 @@ final class SharedMutationFixes {
     }
     fixes.add(
         SuggestedFix.builder()
-            .setShortDescription("make the declaration thread-safe: Collections." + wrapper)
+            .setShortDescription("make the declaration thread-safe with Collections." + wrapper)
             .replace(init, "Collections." + wrapper + "(" + state.getSourceForNode(init) + ")")
             .addImport("java.util.Collections")
             .build());
@@ -141,7 +141,7 @@ final class SharedMutationFixes {
       return null;
     }
     return SuggestedFix.builder()
-        .setShortDescription("make the map's values thread-safe: Collections." + wrapper)
+        .setShortDescription("make the map's values thread-safe with Collections." + wrapper)
         .replace(factory, "Collections." + wrapper + "(" + state.getSourceForNode(factory) + ")")
         .addImport("java.util.Collections")
         .build();

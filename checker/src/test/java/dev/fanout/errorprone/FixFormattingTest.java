@@ -752,6 +752,45 @@ final class FixFormattingTest {
             """));
   }
 
+  @Test
+  void theMessageSaysWhatEachSharedMutationFixDoes() throws IOException {
+    List<String> messages =
+        messages(
+            "UnsafeSharedMutationInTask",
+            """
+            package demo;
+            import java.util.HashMap;
+            import java.util.List;
+            import java.util.Map;
+            class A {
+              Map<String, Integer> run(List<String> names) {
+                Map<String, Integer> lengths = new HashMap<>();
+                names.parallelStream().forEach(s -> lengths.put(s + s + s + s + s, size(s + s)));
+                return lengths;
+              }
+              static Integer size(String s) {
+                return s.isEmpty() ? null : s.length();
+              }
+            }
+            """);
+    assertEquals(1, messages.size(), () -> messages.toString());
+    assertTrue(
+        messages
+            .get(0)
+            .contains(
+                "so concurrent writes lose updates or corrupt it. Make the declaration thread-safe"
+                    + " with Collections.synchronizedMap, or wrap the write in synchronized"
+                    + " (lengths).\n"),
+        messages::toString);
+    assertTrue(
+        messages
+            .get(0)
+            .endsWith(
+                "Did you mean 'Map<String, Integer> lengths = Collections.synchronizedMap(new"
+                    + " HashMap<>());' or 'names.parallelStream().forEach(s -> {'?"),
+        messages::toString);
+  }
+
   // ================================================================ why no fix is offered
 
   @Test
