@@ -172,7 +172,8 @@ public final class BlockingWaitOnSamePool extends BugChecker
                 + " (thread-starvation deadlock)%s. Submit the inner work to a separate"
                 + " executor, compose with thenCompose instead of blocking, or run it inline in"
                 + " the task; or fan it out with a TaskGroup (its own threads, and a go from its"
-                + " own task runs inline at the limit)",
+                + " own task runs inline at the limit). No fix offered: every remedy changes"
+                + " how the work is scheduled, a choice left to you.",
             what,
             where,
             name,

@@ -222,19 +222,21 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
           || isSuppressed(c.getParameter(), state)) {
         continue;
       }
-      Description.Builder d =
-          buildDescription(c)
-              .setMessage(
-                  "This task catches InterruptedException"
-                      + (broad
-                          ? " (as " + state.getSourceForNode(c.getParameter().getType()) + ")"
-                          : "")
-                      + " and neither rethrows it nor restores the interrupt flag, then runs on:"
-                      + " the group's cancellation (a sibling's failure, the caller's deadline)"
-                      + " is lost and later blocking calls in the task wait in full. Restore the"
-                      + " flag with Thread.currentThread().interrupt() and return, or rethrow.");
-      restoreFix(tree, c, broad, task, state).ifPresent(d::addFix);
-      rethrowFix(tree, c, broad, task, state).ifPresent(d::addFix);
+      String message =
+          "This task catches InterruptedException"
+              + (broad ? " (as " + state.getSourceForNode(c.getParameter().getType()) + ")" : "")
+              + " and neither rethrows it nor restores the interrupt flag, then runs on:"
+              + " the group's cancellation (a sibling's failure, the caller's deadline)"
+              + " is lost and later blocking calls in the task wait in full. Restore the"
+              + " flag with Thread.currentThread().interrupt() and return, or rethrow.";
+      Description.Builder d = buildDescription(c).setMessage(message);
+      Optional<SuggestedFix> restore = restoreFix(tree, c, broad, task, state);
+      Optional<SuggestedFix> rethrow = rethrowFix(tree, c, broad, task, state);
+      restore.ifPresent(d::addFix);
+      rethrow.ifPresent(d::addFix);
+      if (restore.isEmpty() && rethrow.isEmpty()) {
+        d.setMessage(message + " No fix offered: the catch parameter has no name to use.");
+      }
       found.add(d.build());
     }
     return found;
@@ -448,29 +450,28 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
       TryTree tree, CatchTree c, boolean broad, TaskScope task, VisitorState state) {
     BlockTree block = c.getBlock();
     String name = c.getParameter().getName().toString();
+    boolean leave = task.voidResult();
     if (broad) {
       if (!usable(name)) {
         return Optional.empty();
       }
-      String guard =
-          "if ("
-              + name
-              + " instanceof InterruptedException) {\n"
-              + RESTORE
-              + (task.voidResult() ? "\nreturn;" : "")
-              + "\n}\n";
-      return Optional.of(prefix(block, guard));
+      return Optional.of(
+          prefix(
+              block,
+              "if (" + name + " instanceof InterruptedException)",
+              leave ? List.of(RESTORE, "return;") : List.of(RESTORE),
+              state));
     }
-    SuggestedFix.Builder fix = SuggestedFix.builder();
     List<? extends StatementTree> statements = block.getStatements();
-    boolean leave = task.voidResult();
     if (statements.isEmpty()) {
       return Optional.of(
-          SuggestedFix.replace(block, "{\n" + RESTORE + (leave ? "\nreturn;" : "") + "\n}"));
+          fill(block, leave ? List.of(RESTORE, "return;") : List.of(RESTORE), state));
     }
-    fix.prefixWith(statements.get(0), RESTORE + "\n");
+    SuggestedFix.Builder fix =
+        SuggestedFix.builder().setShortDescription("restore the interrupt flag");
+    fix.prefixWith(statements.get(0), RESTORE + "\n" + layout(statements.get(0), state).indent());
     if (leave) {
-      ending(tree, block, "return;", fix, state.getPath());
+      ending(tree, block, "return;", fix, state);
     }
     return Optional.of(fix.build());
   }
@@ -493,11 +494,9 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
       return Optional.of(
           prefix(
               c.getBlock(),
-              "if ("
-                  + name
-                  + " instanceof InterruptedException) {\nthrow (InterruptedException) "
-                  + name
-                  + ";\n}\n"));
+              "if (" + name + " instanceof InterruptedException)",
+              List.of("throw (InterruptedException) " + name + ";"),
+              state));
     }
     for (Type t : alternatives(ASTHelpers.getType(c.getParameter()))) {
       if (!ThrownTypes.covers(task.thrown(), t, state)) {
@@ -506,10 +505,11 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
     }
     BlockTree block = c.getBlock();
     if (block.getStatements().isEmpty()) {
-      return Optional.of(SuggestedFix.replace(block, "{\nthrow " + name + ";\n}"));
+      return Optional.of(fill(block, List.of("throw " + name + ";"), state));
     }
-    SuggestedFix.Builder fix = SuggestedFix.builder();
-    if (!ending(tree, block, "throw " + name + ";", fix, state.getPath())) {
+    SuggestedFix.Builder fix =
+        SuggestedFix.builder().setShortDescription("rethrow the InterruptedException");
+    if (!ending(tree, block, "throw " + name + ";", fix, state)) {
       return Optional.empty();
     }
     return Optional.of(fix.build());
@@ -522,7 +522,7 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
    * whose end matters to nothing after the loop). Returns whether it did.
    */
   private static boolean ending(
-      TryTree tree, BlockTree block, String exit, SuggestedFix.Builder fix, TreePath tryPath) {
+      TryTree tree, BlockTree block, String exit, SuggestedFix.Builder fix, VisitorState state) {
     List<? extends StatementTree> statements = block.getStatements();
     StatementTree last = statements.get(statements.size() - 1);
     if (last instanceof ContinueTree) {
@@ -530,8 +530,15 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
       return true;
     }
     if (Reachability.canCompleteNormally(block)
-        && (Reachability.canCompleteNormally(tree.getBlock()) || lastInLoopBody(tryPath))) {
-      fix.postfixWith(last, "\n" + exit);
+        && (Reachability.canCompleteNormally(tree.getBlock()) || lastInLoopBody(state.getPath()))) {
+      FixLayout layout = layout(last, state);
+      Integer closing = layout.lineOfClosingBrace(block, state);
+      if (closing != null) {
+        // A line of its own before the closing brace: "Did you mean" shows the exit itself.
+        fix.replace(closing, closing, layout.indent() + exit + "\n");
+      } else {
+        fix.postfixWith(last, "\n" + layout.indent() + exit);
+      }
       return true;
     }
     return false;
@@ -554,12 +561,55 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
             && enhancedForLoopTree.getStatement() == body);
   }
 
-  private static SuggestedFix prefix(BlockTree block, String code) {
-    List<? extends StatementTree> statements = block.getStatements();
-    if (statements.isEmpty()) {
-      return SuggestedFix.replace(block, "{\n" + code + "}");
+  /** {@code head { statements }} as the block's first statement. */
+  private static SuggestedFix prefix(
+      BlockTree block, String head, List<String> statements, VisitorState state) {
+    List<? extends StatementTree> existing = block.getStatements();
+    if (existing.isEmpty()) {
+      FixLayout layout = layout(block, state);
+      String inner = String.join("\n" + layout.unit(), statements);
+      return fill(
+          block,
+          List.of(head + " {" + "\n" + layout.unit() + inner + "\n}"),
+          head + " { " + String.join(" ", statements) + " }",
+          state);
     }
-    return SuggestedFix.prefixWith(statements.get(0), code);
+    FixLayout layout = layout(existing.get(0), state);
+    StringBuilder code = new StringBuilder(head).append(" {");
+    for (String statement : statements) {
+      code.append('\n').append(layout.nested()).append(statement);
+    }
+    code.append('\n').append(layout.indent()).append("}\n").append(layout.indent());
+    return SuggestedFix.builder()
+        .setShortDescription(head + " { " + String.join(" ", statements) + " }")
+        .prefixWith(existing.get(0), code.toString())
+        .build();
+  }
+
+  /** An empty block given {@code statements}. */
+  private static SuggestedFix fill(BlockTree block, List<String> statements, VisitorState state) {
+    return fill(block, statements, String.join(" ", statements), state);
+  }
+
+  private static SuggestedFix fill(
+      BlockTree block, List<String> lines, String oneLine, VisitorState state) {
+    FixLayout layout = layout(block, state);
+    return SuggestedFix.builder()
+        .setShortDescription(oneLine)
+        .replace(
+            block,
+            layout.block(
+                ASTHelpers.getStartPosition(block),
+                state.getEndPosition(block),
+                oneLine,
+                String.join("\n", lines)))
+        .build();
+  }
+
+  /** The layout at {@code tree}, a part of the try being matched. */
+  private static FixLayout layout(Tree tree, VisitorState state) {
+    TreePath path = TreePath.getPath(state.getPath(), tree);
+    return FixLayout.at(path == null ? state.getPath() : path, state);
   }
 
   private static boolean usable(String name) {

@@ -231,16 +231,16 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
         continue;
       }
       ExpressionTree offending = (ExpressionTree) f.path().getLeaf();
-      Description.Builder description =
-          buildDescription(offending)
-              .setMessage(
-                  String.format(
-                      "This task uses %s instead of its own context '%s': it is not cancelled when"
-                          + " a sibling fails or when the group ends, and the group's caller cannot"
-                          + " stop it. Use the task's context parameter.",
-                      f.what(), own.getSimpleName()));
-      fix(offending, f.path(), task, state).ifPresent(description::addFix);
-      descriptions.add(description.build());
+      String message =
+          String.format(
+              "This task uses %s instead of its own context '%s': it is not cancelled when"
+                  + " a sibling fails or when the group ends, and the group's caller cannot"
+                  + " stop it. Use the task's context parameter.",
+              f.what(), own.getSimpleName());
+      descriptions.add(
+          fix(offending, f.path(), task, state)
+              .describe(buildDescription(offending), message)
+              .build());
     }
     return descriptions;
   }
@@ -292,23 +292,26 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
    * when its name cannot be used at the offending expression. Empty when a context of type {@code
    * Context} would not fit where {@code offending} stands.
    */
-  private static Optional<SuggestedFix> fix(
+  private static FixOffer fix(
       ExpressionTree offending, TreePath path, TaskBody task, VisitorState state) {
     if (!contextFits(offending, path, state)) {
-      return Optional.empty();
+      return FixOffer.none(
+          "the task's context, of type Context, does not fit where this expression stands.");
     }
     VariableTree param = task.contextParameter();
     String name = param.getName().toString();
     Optional<Boolean> shadowed = shadowedAt(name, path, task.declarer(), state);
     if (shadowed.isEmpty()) {
-      return Optional.empty(); // the task's context is not reachable from here
+      return FixOffer.none(
+          "the task's context parameter can't be used here (a static method or a local record,"
+              + " enum or interface lies between); pass it in.");
     }
     if (isUsableName(name) && !shadowed.get()) {
-      return Optional.of(SuggestedFix.replace(offending, name));
+      return FixOffer.of(SuggestedFix.replace(offending, name));
     }
     String fresh = freshName(task, path, state);
     if (fresh == null) {
-      return Optional.empty();
+      return FixOffer.none("no free name was found for the task's context parameter.");
     }
     SuggestedFix.Builder fix = SuggestedFix.builder();
     if (isUsableName(name)) {
@@ -317,7 +320,7 @@ public final class ParentContextInTask extends BugChecker implements MethodInvoc
       fix.merge(nameParameter(param, fresh, state));
     }
     fix.replace(offending, fresh);
-    return Optional.of(fix.build());
+    return FixOffer.of(fix.build());
   }
 
   /**

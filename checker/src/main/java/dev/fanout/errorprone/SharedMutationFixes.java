@@ -105,7 +105,7 @@ final class SharedMutationFixes {
     }
     fixes.add(
         SuggestedFix.builder()
-            .setShortDescription("make the declaration thread-safe: Collections." + wrapper)
+            .setShortDescription("make the declaration thread-safe with Collections." + wrapper)
             .replace(init, "Collections." + wrapper + "(" + state.getSourceForNode(init) + ")")
             .addImport("java.util.Collections")
             .build());
@@ -143,7 +143,7 @@ final class SharedMutationFixes {
       return null;
     }
     return SuggestedFix.builder()
-        .setShortDescription("make the map's values thread-safe: Collections." + wrapper)
+        .setShortDescription("make the map's values thread-safe with Collections." + wrapper)
         .replace(factory, "Collections." + wrapper + "(" + state.getSourceForNode(factory) + ")")
         .addImport("java.util.Collections")
         .build();
@@ -216,36 +216,49 @@ final class SharedMutationFixes {
     }
     write = (ExpressionTree) path.getLeaf();
     Tree parent = path.getParentPath().getLeaf();
-    if (parent instanceof ExpressionStatementTree) {
+    if (parent instanceof ExpressionStatementTree || parent instanceof ReturnTree) {
+      FixLayout layout = FixLayout.at(path.getParentPath(), state);
       return SuggestedFix.builder()
           .setShortDescription(description)
           .replace(
-              parent, "synchronized (" + lock + ") {\n" + state.getSourceForNode(parent) + "\n}")
-          .build();
-    }
-    if (parent instanceof ReturnTree) {
-      return SuggestedFix.builder()
-          .setShortDescription(description)
-          .replace(
-              parent, "synchronized (" + lock + ") {\n" + state.getSourceForNode(parent) + "\n}")
+              parent,
+              "synchronized ("
+                  + lock
+                  + ") {\n"
+                  + layout.nested()
+                  + FixLayout.shift(state.getSourceForNode(parent), layout.unit())
+                  + "\n"
+                  + layout.indent()
+                  + "}")
           .build();
     }
     if (parent instanceof LambdaExpressionTree lambdaExpressionTree
         && lambdaExpressionTree.getBody() == write) {
       boolean returns = returnsValue(parent, state);
+      FixLayout layout = FixLayout.at(path, state);
+      String statement = (returns ? "return " : "") + state.getSourceForNode(write) + ";";
       return SuggestedFix.builder()
           .setShortDescription(description)
           .replace(
               write,
-              "{\nsynchronized ("
-                  + lock
-                  + ") {\n"
-                  + (returns ? "return " : "")
-                  + state.getSourceForNode(write)
-                  + ";\n}\n}")
+              layout.block(
+                  ASTHelpers.getStartPosition(write),
+                  state.getEndPosition(write),
+                  "synchronized (" + lock + ") { " + statement + " }",
+                  synchronizedLines(lock, layout.relative(statement), layout)))
           .build();
     }
     return null;
+  }
+
+  /** {@code synchronized (lock) {}} around {@code statement}, on lines of its own. */
+  private static String synchronizedLines(String lock, String statement, FixLayout layout) {
+    return "synchronized ("
+        + lock
+        + ") {\n"
+        + layout.unit()
+        + FixLayout.shift(statement, layout.unit())
+        + "\n}";
   }
 
   private static @Nullable SuggestedFix referenceToSynchronizedLambda(
@@ -274,17 +287,18 @@ final class SharedMutationFixes {
             + "("
             + args
             + ")";
+    String statement = (returns ? "return " : "") + call + ";";
+    FixLayout layout = FixLayout.at(refPath, state);
     return SuggestedFix.builder()
         .setShortDescription("wrap the write in synchronized (" + lock + ")")
         .replace(
             ref,
-            head
-                + " -> {\nsynchronized ("
-                + lock
-                + ") {\n"
-                + (returns ? "return " : "")
-                + call
-                + ";\n}\n}")
+            layout.block(
+                ASTHelpers.getStartPosition(ref),
+                state.getEndPosition(ref),
+                head + " -> ",
+                "synchronized (" + lock + ") { " + statement + " }",
+                synchronizedLines(lock, statement, layout)))
         .build();
   }
 

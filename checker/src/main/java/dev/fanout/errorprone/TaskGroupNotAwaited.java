@@ -36,7 +36,6 @@ import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Type;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -115,9 +114,7 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
                 + " the group, so queued tasks never run and running ones are interrupted, and"
                 + " their missing results go unreported. Call %s.await() before leaving the block.",
             name, String.join(" and ", where), name, name);
-    Description.Builder description = buildDescription(resource).setMessage(message);
-    fix(name, offending, body, state).ifPresent(description::addFix);
-    return description.build();
+    return fix(name, offending, body, state).describe(buildDescription(resource), message).build();
   }
 
   private static boolean mentions(Tree tree, Symbol sym) {
@@ -152,41 +149,67 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
    * InterruptedException is handled or declared, or where declaring it on a private method breaks
    * no caller; empty otherwise.
    */
-  private static Optional<SuggestedFix> fix(
+  private static FixOffer fix(
       String name, List<Tree> offending, BlockTree body, VisitorState state) {
-    SuggestedFix.Builder fix = SuggestedFix.builder();
+    SuggestedFix.Builder fix =
+        SuggestedFix.builder().setShortDescription("call " + name + ".await() before leaving");
     String call = name + ".await();";
     MethodTree addThrowsTo = null;
     for (Tree exit : offending) {
       TreePath at = TreePath.getPath(state.getPath().getCompilationUnit(), exit);
       if (at == null) {
-        return Optional.empty();
+        return FixOffer.none("the exit was not found in this file's tree.");
       }
       Handling handling = interruptHandling(at, state);
       if (handling == Handling.NO) {
-        return Optional.empty();
+        return FixOffer.none(
+            "await() throws InterruptedException, which the enclosing lambda or initialiser can't"
+                + " throw; catch it (restore the interrupt) around the call.");
       }
       if (handling == Handling.IF_DECLARED) {
         MethodTree method = enclosingMethod(at);
         if (method == null || !canDeclareInterrupted(method, state)) {
-          return Optional.empty();
+          return FixOffer.none(
+              "await() throws InterruptedException, and adding 'throws InterruptedException' to "
+                  + (method == null ? "the enclosing method" : "'" + method.getName() + "'")
+                  + " could break its callers"
+                  + (method != null && !method.getModifiers().getFlags().contains(Modifier.PRIVATE)
+                      ? " (it is not private)"
+                      : "")
+                  + "; declare it or catch it around the call.");
         }
         addThrowsTo = method;
       }
+      FixLayout layout = FixLayout.at(at, state);
       if (exit == body) {
         List<? extends StatementTree> statements = body.getStatements();
         if (statements.isEmpty()) {
-          return Optional.empty();
+          return FixOffer.none("the block has no statement to put the call after.");
         }
-        fix.postfixWith(statements.get(statements.size() - 1), "\n" + call);
+        StatementTree last = statements.get(statements.size() - 1);
+        TreePath lastPath = TreePath.getPath(at, last);
+        String indent = lastPath == null ? layout.nested() : FixLayout.at(lastPath, state).indent();
+        Integer closing = layout.lineOfClosingBrace(body, state);
+        if (closing != null) {
+          // A line of its own before the closing brace: "Did you mean" shows the call.
+          fix.replace(closing, closing, indent + call + "\n");
+        } else {
+          fix.postfixWith(last, "\n" + indent + call);
+        }
       } else if (at.getParentPath() != null && at.getParentPath().getLeaf() instanceof BlockTree) {
-        fix.prefixWith(exit, call + "\n");
+        fix.prefixWith(exit, call + "\n" + layout.indent());
       } else {
         String source = state.getSourceForNode(exit);
         if (source == null) {
-          return Optional.empty();
+          return FixOffer.none("the exit's source is not available.");
         }
-        fix.replace(exit, "{\n" + call + "\n" + source + "\n}");
+        fix.replace(
+            exit,
+            layout.block(
+                ASTHelpers.getStartPosition(exit),
+                state.getEndPosition(exit),
+                call + " " + source,
+                call + "\n" + layout.relative(source)));
       }
     }
     if (addThrowsTo != null) {
@@ -194,14 +217,14 @@ public final class TaskGroupNotAwaited extends BugChecker implements TryTreeMatc
       if (thrown.isEmpty()) {
         int bodyStart = ASTHelpers.getStartPosition(addThrowsTo.getBody());
         if (bodyStart < 0) {
-          return Optional.empty();
+          return FixOffer.none("the method's body has no position to add 'throws' before.");
         }
         fix.replace(bodyStart, bodyStart, "throws InterruptedException ");
       } else {
         fix.postfixWith(thrown.get(thrown.size() - 1), ", InterruptedException");
       }
     }
-    return Optional.of(fix.build());
+    return FixOffer.of(fix.build());
   }
 
   private enum Handling {

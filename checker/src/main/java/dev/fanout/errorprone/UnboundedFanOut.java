@@ -25,7 +25,6 @@ import com.sun.source.tree.VariableTree;
 import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import java.util.List;
-import java.util.Optional;
 import javax.inject.Inject;
 import javax.lang.model.element.ElementKind;
 
@@ -161,22 +160,20 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
                   + ".Semaphore permit before submitting and release it in the task's finally, or"
                   + " fork into a TaskGroup with setLimit("
                   + limit
-                  + ").")
+                  + "). No fix offered: either bound restructures the loop and its tasks, a"
+                  + " choice left to you.")
           .build();
     }
-    Description.Builder description =
-        buildDescription(call)
-            .setMessage(
-                "Tasks are started in a loop "
-                    + size
-                    + " into a TaskGroup with no limit: every item runs at once, so N items make N"
-                    + " concurrent calls downstream. Set a limit right after the group is made: "
-                    + name
-                    + ".setLimit("
-                    + limit
-                    + ").");
-    fix(decl, factory, name, state).ifPresent(description::addFix);
-    return description.build();
+    String message =
+        "Tasks are started in a loop "
+            + size
+            + " into a TaskGroup with no limit: every item runs at once, so N items make N"
+            + " concurrent calls downstream. Set a limit right after the group is made: "
+            + name
+            + ".setLimit("
+            + limit
+            + ").";
+    return fix(decl, factory, name, state).describe(buildDescription(call), message).build();
   }
 
   // ---------------------------------------------------------------- the fix
@@ -187,30 +184,58 @@ public final class UnboundedFanOut extends BugChecker implements MethodInvocatio
    * declaration statement. Nothing elsewhere (a declaration in a {@code for} header, a declarator
    * followed by another in the same statement).
    */
-  private Optional<SuggestedFix> fix(
-      VariableTree decl, ExpressionTree factory, String name, VisitorState state) {
+  private FixOffer fix(VariableTree decl, ExpressionTree factory, String name, VisitorState state) {
     if (TaskGroupModel.isGroupFactory(factory, state)
         && ASTHelpers.getSymbol(factory).getSimpleName().contentEquals(FanoutApi.OPEN)) {
       ExpressionTree builder = ASTHelpers.getReceiver(factory);
       return builder == null
-          ? Optional.empty()
-          : Optional.of(
+          ? FixOffer.none("the group's builder is not an expression here to add a limit to.")
+          : FixOffer.of(
               SuggestedFix.postfixWith(builder, "." + FanoutApi.BUILDER_LIMIT + "(" + limit + ")"));
     }
     String statement = name + "." + FanoutApi.SET_LIMIT + "(" + limit + ");";
     TreePath declPath = TreePath.getPath(state.getPath().getCompilationUnit(), decl);
     Tree parent = declPath == null ? null : declPath.getParentPath().getLeaf();
     if (parent instanceof TryTree tryTree && tryTree.getResources().contains(decl)) {
-      List<? extends StatementTree> statements = tryTree.getBlock().getStatements();
-      return statements.isEmpty()
-          ? Optional.empty()
-          : Optional.of(SuggestedFix.prefixWith(statements.get(0), statement + "\n"));
+      BlockTree block = tryTree.getBlock();
+      return block.getStatements().isEmpty()
+          ? FixOffer.none("the try block is empty.")
+          : FixOffer.of(
+              insertBefore(
+                  block.getStatements().get(0), statement, declPath.getParentPath(), state));
     }
     String source = state.getSourceForNode(decl);
-    if (parent instanceof BlockTree && source != null && source.strip().endsWith(";")) {
+    if (parent instanceof BlockTree blockTree && source != null && source.strip().endsWith(";")) {
       // Not after a declarator followed by another ("TaskGroup a = .., b = ..;").
-      return Optional.of(SuggestedFix.postfixWith(decl, "\n" + statement));
+      List<? extends StatementTree> statements = blockTree.getStatements();
+      int at = statements.indexOf(decl);
+      if (at >= 0 && at + 1 < statements.size()) {
+        // As a line of its own before the next statement: "Did you mean" shows setLimit.
+        return FixOffer.of(
+            insertBefore(statements.get(at + 1), statement, declPath.getParentPath(), state));
+      }
+      return FixOffer.of(
+          SuggestedFix.postfixWith(
+              decl, "\n" + FixLayout.at(declPath, state).indent() + statement));
     }
-    return Optional.empty();
+    return FixOffer.none(
+        "the group is declared where no statement can follow it ("
+            + (parent instanceof BlockTree
+                ? "beside another declarator in the same statement"
+                : "not in a block")
+            + "); declare it on its own and call "
+            + statement
+            + " next.");
+  }
+
+  /** {@code statement} as a line of its own before {@code next}, at its indentation. */
+  private static SuggestedFix insertBefore(
+      StatementTree next, String statement, TreePath within, VisitorState state) {
+    TreePath path = TreePath.getPath(within, next);
+    return SuggestedFix.builder()
+        .setShortDescription("set a limit: " + statement)
+        .prefixWith(
+            next, statement + "\n" + FixLayout.at(path == null ? within : path, state).indent())
+        .build();
   }
 }

@@ -35,6 +35,7 @@ import com.sun.source.util.TreePath;
 import com.sun.tools.javac.code.Symbol;
 import com.sun.tools.javac.code.Symbol.MethodSymbol;
 import com.sun.tools.javac.code.Symbol.VarSymbol;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import javax.inject.Inject;
@@ -385,7 +386,6 @@ public final class UnsafeSharedMutationInTask extends BugChecker
             "%s is written by a task run through %s while other code may use it, without"
                 + " synchronization; %s",
             what, site.sink.description, why);
-    Description.Builder description = buildDescription(write).setMessage(message);
     List<SuggestedFix> fixes =
         SharedMutationFixes.forWrite(
             write,
@@ -396,6 +396,22 @@ public final class UnsafeSharedMutationInTask extends BugChecker
             target.valueFactory,
             target.kind == Kind.VALUE,
             state);
+    if (!fixes.isEmpty()) {
+      // javac shows only each fix's first changed line ("Did you mean"), which for a block
+      // spread over lines is the line it opens on: the message says what each fix does.
+      List<String> does = new ArrayList<>();
+      for (SuggestedFix fix : fixes) {
+        does.add(fix.getShortDescription());
+      }
+      String remedy = String.join(", or ", does);
+      message += ". " + Character.toUpperCase(remedy.charAt(0)) + remedy.substring(1) + ".";
+    } else {
+      message +=
+          ". No fix offered: no thread-safe declaration keeps the same behaviour, and the write is"
+              + " not a statement of its own with an object to lock that a synchronized block"
+              + " could wrap; guard it by hand.";
+    }
+    Description.Builder description = buildDescription(write).setMessage(message);
     for (SuggestedFix fix : fixes) {
       description.addFix(fix);
     }

@@ -12,8 +12,9 @@
  *       Variables}, {@code UnitIndex}, {@code Mentions} and {@code ThrownTypes} underneath.
  *   <li><b>Checks</b>: one {@code BugChecker} per file; each matches a tree, asks the analyses, and
  *       reports with a message and, where one is safe, a fix.
- *   <li><b>Fixes</b>: built in the check, or in {@code SharedMutationFixes}; each is tested by
- *       applying it and compiling the result.
+ *   <li><b>Fixes</b>: built in the check, or in {@code SharedMutationFixes}, and laid out by {@code
+ *       FixLayout} like the code around them; {@code FixOffer} carries a fix or why there is none.
+ *       Each is tested by applying it and compiling the result.
  * </ol>
  *
  * <p>A check that throws is a bug: nothing here catches it, and Error Prone reports it as a compile
