@@ -313,7 +313,7 @@ final class FanOutSize {
    */
   private static boolean jumps(StatementTree body, boolean labeledBreaks) {
     boolean[] found = new boolean[1];
-    new TreeScanner<Void, Void>() {
+    new OwnCodeScanner() {
       @Override
       public Void visitContinue(ContinueTree node, Void unused) {
         found[0] = true;
@@ -323,16 +323,6 @@ final class FanOutSize {
       @Override
       public Void visitBreak(BreakTree node, Void unused) {
         found[0] |= labeledBreaks && node.getLabel() != null;
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree node, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
         return null;
       }
     }.scan(body, null);

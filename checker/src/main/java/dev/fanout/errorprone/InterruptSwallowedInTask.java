@@ -261,7 +261,7 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
     Type interrupted = state.getSymtab().interruptedExceptionType;
     boolean[] found = {false};
     TreeScanner<Void, Void> scanner =
-        new TreeScanner<Void, Void>() {
+        new OwnCodeScanner() {
           private void declares(Symbol sym) {
             if (sym instanceof MethodSymbol methodSymbol) {
               for (Type t : methodSymbol.getThrownTypes()) {
@@ -312,16 +312,6 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
             scan(node.getFinallyBlock(), null);
             return null;
           }
-
-          @Override
-          public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
-            return null;
-          }
-
-          @Override
-          public Void visitClass(ClassTree node, Void unused) {
-            return null;
-          }
         };
     scanner.scan(tree.getResources(), null);
     scanner.scan(tree.getBlock(), null);
@@ -332,7 +322,7 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
   private static boolean handles(BlockTree block, boolean broad, VisitorState state) {
     Type interrupted = state.getSymtab().interruptedExceptionType;
     boolean[] found = {false};
-    new TreeScanner<Void, Void>() {
+    new OwnCodeScanner() {
       @Override
       public Void visitThrow(ThrowTree node, Void unused) {
         found[0] = true;
@@ -366,16 +356,6 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
           found[0] = true;
         }
         return super.visitInstanceOf(node, null);
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree node, Void unused) {
-        return null;
       }
     }.scan(block, null);
     return found[0];
@@ -418,23 +398,13 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
 
   private static boolean checksCancellation(Tree loop, VisitorState state) {
     boolean[] found = {false};
-    new TreeScanner<Void, Void>() {
+    new OwnCodeScanner() {
       @Override
       public Void visitMethodInvocation(MethodInvocationTree node, Void unused) {
         if (CANCELLATION_CHECK.matches(node, state)) {
           found[0] = true;
         }
         return super.visitMethodInvocation(node, null);
-      }
-
-      @Override
-      public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
-        return null;
-      }
-
-      @Override
-      public Void visitClass(ClassTree node, Void unused) {
-        return null;
       }
     }.scan(loop, null);
     return found[0];
