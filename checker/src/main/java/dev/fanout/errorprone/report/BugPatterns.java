@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code @BugPattern} of each Fanout check, read from the checks' class files in this jar.
+ * The BugPattern annotation of each Fanout check, read from the checks' class files in this jar.
  *
  * <p>The converter runs as {@code java -jar fanout-checker.jar}, where Error Prone is not on the
  * class path: loading a check class would fail on its superclass {@code BugChecker}. So the
@@ -33,7 +33,7 @@ final class BugPatterns {
   private static final String BUG_PATTERN = "Lcom/google/errorprone/BugPattern;";
   private static final String OUR_PACKAGE = "dev.fanout.errorprone.";
 
-  /** One check's {@code @BugPattern}: its name, summary, explanation, link and severity. */
+  /** One check's BugPattern annotation: its name, summary, explanation, link and severity. */
   record Rule(String name, String summary, String explanation, String link, String severity) {
     /** SARIF's level for the check's default severity. */
     String sarifLevel() {
@@ -86,7 +86,7 @@ final class BugPatterns {
     return rules;
   }
 
-  /** Reads the {@code @BugPattern} of class {@code className} from its class file bytes. */
+  /** Reads the BugPattern annotation of class {@code className} from its class file bytes. */
   static Rule read(String className, byte[] classFile) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));
     if (in.readInt() != 0xCAFEBABE) {
@@ -144,7 +144,7 @@ final class BugPatterns {
           String simpleName = className.substring(className.lastIndexOf('.') + 1);
           String summary = values.get("summary");
           if (summary == null) {
-            throw new IOException(className + ": @BugPattern has no summary");
+            throw new IOException(className + ": BugPattern annotation has no summary");
           }
           return new Rule(
               values.getOrDefault("name", "").isEmpty() ? simpleName : values.get("name"),
@@ -155,7 +155,7 @@ final class BugPatterns {
         }
       }
     }
-    throw new IOException(className + " has no @BugPattern");
+    throw new IOException(className + " has no BugPattern annotation");
   }
 
   private static void skipAttributes(DataInputStream in) throws IOException {

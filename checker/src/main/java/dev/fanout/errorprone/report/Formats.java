@@ -18,7 +18,7 @@ final class Formats {
    * A SARIF 2.1.0 log with one run. The driver is this converter ({@code fanout-checker} and its
    * version); its rules are every Fanout check, each with the short description (its {@code
    * summary}), full description ({@code explanation}, or the summary when it has none), help URI
-   * ({@code link}) and default level of its {@code @BugPattern}, followed by any other check the
+   * ({@code link}) and default level of its BugPattern annotation, followed by any other check the
    * log names (Error Prone's own), with the page link the log gives.
    */
   static String sarif(List<Finding> findings, List<Rule> fanoutRules, String version) {

@@ -27,7 +27,7 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code sarif}: SARIF 2.1.0, for GitHub code scanning and SARIF viewers; each Fanout check
- *       is a rule with the descriptions and help link of its {@code @BugPattern};
+ *       is a rule with the descriptions and help link of its BugPattern annotation;
  *   <li>{@code rdjsonl}: reviewdog's JSON lines ({@code reviewdog -f=rdjsonl});
  *   <li>{@code github}: GitHub Actions workflow commands, annotations on the pull request's diff.
  * </ul>
