@@ -7,6 +7,7 @@ import static com.google.errorprone.matchers.method.MethodMatchers.instanceMetho
 import com.google.auto.service.AutoService;
 import com.google.errorprone.BugPattern;
 import com.google.errorprone.BugPattern.StandardTags;
+import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
 import com.google.errorprone.bugpatterns.BugChecker.TryTreeMatcher;
@@ -45,6 +46,7 @@ import com.sun.tools.javac.code.Type;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import javax.inject.Inject;
 import javax.lang.model.type.TypeKind;
 
 /**
@@ -82,6 +84,18 @@ import javax.lang.model.type.TypeKind;
     link = FanoutApi.DOCS + "InterruptSwallowedInTask.md")
 public final class InterruptSwallowedInTask extends BugChecker implements TryTreeMatcher {
 
+  private final TaskSinks sinks;
+
+  /** For the service loader; Error Prone builds the check through the flags constructor. */
+  public InterruptSwallowedInTask() {
+    this(ErrorProneFlags.empty());
+  }
+
+  @Inject
+  public InterruptSwallowedInTask(ErrorProneFlags flags) {
+    this.sinks = new TaskSinks(FanoutFlags.from(flags));
+  }
+
   private static final Matcher<ExpressionTree> THREAD_INTERRUPT =
       instanceMethod().onDescendantOf("java.lang.Thread").named("interrupt");
 
@@ -115,13 +129,14 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
    * @param thrown what the task may throw ({@code Task.run} throws Exception)
    * @param voidResult whether {@code return;} compiles in it
    */
-  private record TaskScope(Tree body, List<Type> thrown, boolean voidResult) {}
+  private record TaskScope(Tree body, List<Type> thrown, boolean voidResult, boolean plain) {}
 
-  private static Optional<TaskScope> enclosingTask(TreePath path, VisitorState state) {
+  private Optional<TaskScope> enclosingTask(TreePath path, VisitorState state) {
     for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
       Tree leaf = p.getLeaf();
       if (leaf instanceof LambdaExpressionTree lambdaExpressionTree) {
-        if (!isTaskArgument(p, state)) {
+        boolean group = isTaskArgument(p, state);
+        if (!group && sinks.sinkOf(p, state) == null) {
           return Optional.empty();
         }
         Type fi = ASTHelpers.getType(leaf);
@@ -130,19 +145,28 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
           return Optional.empty();
         }
         return Optional.of(
-            new TaskScope(lambdaExpressionTree.getBody(), descriptor.getThrownTypes(), true));
+            new TaskScope(
+                lambdaExpressionTree.getBody(),
+                descriptor.getThrownTypes(),
+                group || descriptor.getReturnType().getKind() == TypeKind.VOID,
+                !group));
       }
       if (leaf instanceof MethodTree method) {
 
         MethodSymbol sym = ASTHelpers.getSymbol(method);
-        if (sym == null || method.getBody() == null || !isTaskMethod(p, sym, state)) {
+        if (sym == null || method.getBody() == null) {
+          return Optional.empty();
+        }
+        boolean group = isTaskMethod(p, sym, state);
+        if (!group && !isPlainTaskMethod(p, sym, state)) {
           return Optional.empty();
         }
         return Optional.of(
             new TaskScope(
                 method.getBody(),
                 sym.getThrownTypes(),
-                sym.getReturnType().getKind() == TypeKind.VOID));
+                sym.getReturnType().getKind() == TypeKind.VOID,
+                !group));
       }
       if (leaf instanceof ClassTree) {
         return Optional.empty();
@@ -192,6 +216,22 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
     return !TaskGroupModel.taskStartsReferencing(sym, state).isEmpty();
   }
 
+  /**
+   * Whether the method at {@code methodPath} is {@code run} or {@code call} of an anonymous class
+   * that a plain JDK sink (executor, thread start, ...: {@link TaskSinks}) runs as a task.
+   */
+  private boolean isPlainTaskMethod(TreePath methodPath, MethodSymbol sym, VisitorState state) {
+    String name = sym.getSimpleName().toString();
+    if (!sym.getParameters().isEmpty() || !(name.equals("run") || name.equals("call"))) {
+      return false;
+    }
+    TreePath classPath = methodPath.getParentPath();
+    TreePath newClassPath = classPath == null ? null : classPath.getParentPath();
+    return newClassPath != null
+        && newClassPath.getLeaf() instanceof NewClassTree
+        && sinks.sinkOf(newClassPath, state) != null;
+  }
+
   private List<Description> check(TryTree tree, TaskScope task, VisitorState state) {
     Type interrupted = state.getSymtab().interruptedExceptionType;
     List<Description> found = new ArrayList<>();
@@ -218,24 +258,44 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
       }
       caughtBefore |= direct;
       if (handles(c.getBlock(), broad, state)
-          || !runsOn(state.getPath(), task.body(), state)
+          || !(task.plain()
+              ? inEndlessLoop(state.getPath(), task.body())
+              : runsOn(state.getPath(), task.body(), state))
           || isSuppressed(c.getParameter(), state)) {
         continue;
       }
+      String caughtAs =
+          broad ? " (as " + state.getSourceForNode(c.getParameter().getType()) + ")" : "";
       String message =
-          "This task catches InterruptedException"
-              + (broad ? " (as " + state.getSourceForNode(c.getParameter().getType()) + ")" : "")
-              + " and neither rethrows it nor restores the interrupt flag, then runs on:"
-              + " the group's cancellation (a sibling's failure, the caller's deadline)"
-              + " is lost and later blocking calls in the task wait in full. Restore the"
-              + " flag with Thread.currentThread().interrupt() and return, or rethrow.";
+          task.plain()
+              ? "This task catches InterruptedException"
+                  + caughtAs
+                  + " inside a loop that only an interrupt could end, neither rethrows it nor"
+                  + " restores the interrupt flag, and goes round again: shutdownNow() and"
+                  + " cancel(true) can never stop it. Restore the flag with"
+                  + " Thread.currentThread().interrupt() and return, or rethrow."
+              : "This task catches InterruptedException"
+                  + caughtAs
+                  + " and neither rethrows it nor restores the interrupt flag, then runs on:"
+                  + " the group's cancellation (a sibling's failure, the caller's deadline)"
+                  + " is lost and later blocking calls in the task wait in full. Restore the"
+                  + " flag with Thread.currentThread().interrupt() and return, or rethrow.";
       Description.Builder d = buildDescription(c).setMessage(message);
-      Optional<SuggestedFix> restore = restoreFix(tree, c, broad, task, state);
+      // A plain task that cannot return; would go round again with the flag set, and spin.
+      Optional<SuggestedFix> restore =
+          task.plain() && !task.voidResult()
+              ? Optional.empty()
+              : restoreFix(tree, c, broad, task, state);
       Optional<SuggestedFix> rethrow = rethrowFix(tree, c, broad, task, state);
       restore.ifPresent(d::addFix);
       rethrow.ifPresent(d::addFix);
       if (restore.isEmpty() && rethrow.isEmpty()) {
-        d.setMessage(message + " No fix offered: the catch parameter has no name to use.");
+        d.setMessage(
+            message
+                + (usable(c.getParameter().getName().toString())
+                    ? " No fix offered: the task returns a value and may not throw"
+                        + " InterruptedException, so it cannot leave the loop from this catch."
+                    : " No fix offered: the catch parameter has no name to use."));
       }
       found.add(d.build());
     }
@@ -394,6 +454,73 @@ public final class InterruptSwallowedInTask extends BugChecker implements TryTre
       child = leaf;
     }
     return false;
+  }
+
+  /**
+   * For a plain JDK task: whether the try at {@code tryPath} sits, inside the task's body, in a
+   * loop whose condition is constant true ({@code while (true)}, {@code for (;;)}, {@code do ...
+   * while (true)}) and whose body has no {@code break}, {@code return} or {@code throw} of its own
+   * outside the catches. Such a loop ends only by an exception; once its catch swallows the
+   * interrupt nothing stops it. A loop whose condition reads a field or calls a method ({@code
+   * while (running)}, {@code while (!isShutdown())}) may be stopped by the code that shuts the pool
+   * down: silent.
+   */
+  private static boolean inEndlessLoop(TreePath tryPath, Tree taskBody) {
+    for (TreePath p = tryPath.getParentPath(); p != null; p = p.getParentPath()) {
+      Tree leaf = p.getLeaf();
+      if (leaf == taskBody) {
+        return false;
+      }
+      ExpressionTree condition;
+      if (leaf instanceof WhileLoopTree w) {
+        condition = w.getCondition();
+      } else if (leaf instanceof DoWhileLoopTree d) {
+        condition = d.getCondition();
+      } else if (leaf instanceof ForLoopTree f) {
+        condition = f.getCondition();
+      } else if (leaf instanceof EnhancedForLoopTree) {
+        return false;
+      } else {
+        continue;
+      }
+      return (condition == null
+              || Boolean.TRUE.equals(ASTHelpers.constValue(condition, Boolean.class)))
+          && !leaves(leaf, (TryTree) tryPath.getLeaf());
+    }
+    return false;
+  }
+
+  /** Whether {@code loop} holds a break, return or throw outside the catches of {@code tried}. */
+  private static boolean leaves(Tree loop, TryTree tried) {
+    boolean[] found = {false};
+    new OwnCodeScanner() {
+      @Override
+      public Void visitCatch(CatchTree node, Void unused) {
+        if (tried.getCatches().contains(node)) {
+          return null; // judged by handles()
+        }
+        return super.visitCatch(node, null);
+      }
+
+      @Override
+      public Void visitBreak(BreakTree node, Void unused) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitReturn(ReturnTree node, Void unused) {
+        found[0] = true;
+        return null;
+      }
+
+      @Override
+      public Void visitThrow(ThrowTree node, Void unused) {
+        found[0] = true;
+        return null;
+      }
+    }.scan(loop, null);
+    return found[0];
   }
 
   private static boolean checksCancellation(Tree loop, VisitorState state) {
