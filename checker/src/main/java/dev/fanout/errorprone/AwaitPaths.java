@@ -383,9 +383,12 @@ final class AwaitPaths {
                 : expression((ExpressionTree) r, s);
       }
       State tryOut = statement(tr.getBlock(), s);
-      // A catch may be entered from anywhere in the try: nothing is certain there.
+      // A catch may be entered from anywhere in the try, so only what held before the try can be
+      // certain there: a task that certainly ran before it is still unawaited in the catch unless
+      // the try (or a resource) may have awaited first (a catch of await's own failure).
       boolean mayInside = in.may || startsIn(tr.getBlock()) || startsInAny(tr.getResources());
-      State catchIn = new State(false, mayInside);
+      boolean mustInside = in.must && !awaitsIn(tr.getBlock()) && !mentionsGroup(tr.getResources());
+      State catchIn = new State(mustInside, mayInside);
       State out = tryOut;
       for (CatchTree c : tr.getCatches()) {
         out = State.join(out, statement(c.getBlock(), catchIn));

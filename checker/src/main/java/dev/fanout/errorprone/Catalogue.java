@@ -26,6 +26,19 @@ final class Catalogue {
   static final String COMPLETABLE_FUTURE = "java.util.concurrent.CompletableFuture";
   static final String COMPLETION_STAGE = "java.util.concurrent.CompletionStage";
 
+  // ---------------------------------------------------------------- task sinks: structured scopes
+
+  /**
+   * {@code StructuredTaskScope} (a preview API on JDK 21-25, named by string so the checker needs
+   * no preview flag): {@code fork} starts its {@code Callable} or {@code Runnable} in a new thread
+   * (a virtual one by default), concurrently with the scope's other subtasks and with the owner
+   * until {@code join}. Its subtasks are tasks like any other.
+   */
+  static final String STRUCTURED_TASK_SCOPE = "java.util.concurrent.StructuredTaskScope";
+
+  /** The {@code StructuredTaskScope} method that starts a subtask. */
+  static final String STRUCTURED_FORK = "fork";
+
   // ---------------------------------------------------------------- completion-stage callbacks
 
   /**

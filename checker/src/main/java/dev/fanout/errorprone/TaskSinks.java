@@ -293,6 +293,10 @@ final class TaskSinks {
         && isSubtype(owner, "java.lang.Thread.Builder", state)) {
       return new SinkUse(callPath, false, "Thread.Builder." + name);
     }
+    if (name.equals(Catalogue.STRUCTURED_FORK)
+        && isSubtype(owner, Catalogue.STRUCTURED_TASK_SCOPE, state)) {
+      return new SinkUse(callPath, false, "StructuredTaskScope.fork");
+    }
     if (name.equals("newThread") && isSubtype(owner, "java.util.concurrent.ThreadFactory", state)) {
       return new SinkUse(callPath, false, "ThreadFactory.newThread");
     }
