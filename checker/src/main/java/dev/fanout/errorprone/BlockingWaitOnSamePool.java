@@ -14,6 +14,7 @@ import com.google.errorprone.BugPattern.StandardTags;
 import com.google.errorprone.ErrorProneFlags;
 import com.google.errorprone.VisitorState;
 import com.google.errorprone.bugpatterns.BugChecker;
+import com.google.errorprone.bugpatterns.BugChecker.MemberReferenceTreeMatcher;
 import com.google.errorprone.bugpatterns.BugChecker.MethodInvocationTreeMatcher;
 import com.google.errorprone.matchers.Description;
 import com.google.errorprone.matchers.Matcher;
@@ -27,6 +28,7 @@ import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.Tree;
@@ -73,7 +75,7 @@ import org.jspecify.annotations.Nullable;
     linkType = CUSTOM,
     link = FanoutApi.DOCS + "BlockingWaitOnSamePool.md")
 public final class BlockingWaitOnSamePool extends BugChecker
-    implements MethodInvocationTreeMatcher {
+    implements MethodInvocationTreeMatcher, MemberReferenceTreeMatcher {
 
   private static final Matcher<ExpressionTree> IS_DONE =
       instanceMethod().onDescendantOf(Catalogue.FUTURE).named("isDone");
@@ -116,6 +118,51 @@ public final class BlockingWaitOnSamePool extends BugChecker
     return match(tree, state);
   }
 
+  /**
+   * A method reference to a waiting call is a wait on each element it is applied to: {@code
+   * futures.forEach(Future::get)}, {@code futures.stream().map(CompletableFuture::join).toList()}.
+   */
+  @Override
+  public Description matchMemberReference(MemberReferenceTree tree, VisitorState state) {
+    if (!Catalogue.FUTURE_WAIT.matches(tree, state)
+        || tree.getMode() != MemberReferenceTree.ReferenceMode.INVOKE
+        || tree.getQualifierExpression() == null
+        || !(ASTHelpers.getSymbol(tree.getQualifierExpression()) instanceof Symbol.ClassSymbol)) {
+      return Description.NO_MATCH; // someFuture::get is a supplier, not a wait per element
+    }
+    TreePath parent = state.getPath().getParentPath();
+    ExpressionTree visited = parent == null ? null : visitedCollection(parent, tree, state);
+    if (visited == null) {
+      return Description.NO_MATCH;
+    }
+    for (TaskSinks.TaskRun run : sinks.tasksRunning(state.getPath(), state)) {
+      Symbol pool = poolOf(run, state);
+      if (pool != null
+          && elementsWaitOn(visited, pool, scopeOf(run), state, 0)
+          && ExecutorOrigins.isBounded(pool, state)) {
+        return describe(tree, ASTHelpers.getSymbol(tree), false, pool, run, false);
+      }
+    }
+    return Description.NO_MATCH;
+  }
+
+  /** The bounded-pool candidate a task runs on, or null (see {@link #match}). */
+  private static @Nullable Symbol poolOf(TaskSinks.TaskRun run, VisitorState state) {
+    Tree sinkCall = run.sink.sinkPath.getLeaf();
+    ExpressionTree outer =
+        sinkCall instanceof MethodInvocationTree methodInvocationTree
+            ? TaskSinks.executorOf(methodInvocationTree, state)
+            : null;
+    Symbol pool = outer == null ? null : variable(outer);
+    if (pool == null) {
+      return null; // a thread, a group, the default pool, an executor we can't name
+    }
+    if (pool.getKind() == ElementKind.FIELD && !isStatic(pool) && onAnotherObject(run)) {
+      return null; // pool.submit(child::helper): the helper's pool is child's, not this one's
+    }
+    return pool;
+  }
+
   private Description match(MethodInvocationTree tree, VisitorState state) {
     boolean invoke = Catalogue.INVOKE.matches(tree, state);
     if (!invoke && !Catalogue.FUTURE_WAIT.matches(tree, state)) {
@@ -131,31 +178,29 @@ public final class BlockingWaitOnSamePool extends BugChecker
       return Description.NO_MATCH; // if (f.isDone()) f.get(): reads a result, does not block
     }
     for (TaskSinks.TaskRun run : sinks.tasksRunning(state.getPath(), state)) {
-      Tree sinkCall = run.sink.sinkPath.getLeaf();
-      ExpressionTree outer =
-          sinkCall instanceof MethodInvocationTree methodInvocationTree
-              ? TaskSinks.executorOf(methodInvocationTree, state)
-              : null;
-      Symbol pool = outer == null ? null : variable(outer);
+      Symbol pool = poolOf(run, state);
       if (pool == null) {
-        continue; // a thread, a group, the default pool, an executor we can't name
-      }
-      if (pool.getKind() == ElementKind.FIELD && !isStatic(pool) && onAnotherObject(run)) {
-        continue; // pool.submit(child::helper): the helper's pool is child's, not this one's
+        continue;
       }
       boolean samePool =
           invoke ? invoked == pool : waitsForWorkOn(receiver, pool, scopeOf(run), state, 0);
       if (samePool && ExecutorOrigins.isBounded(pool, state)) {
-        return describe(tree, pool, run, invoke);
+        return describe(
+            tree, ASTHelpers.getSymbol(tree), invoke, pool, run, tree.getArguments().size() > 0);
       }
     }
     return Description.NO_MATCH;
   }
 
   private Description describe(
-      MethodInvocationTree wait, Symbol pool, TaskSinks.TaskRun run, boolean invoke) {
+      ExpressionTree wait,
+      Symbol waiting,
+      boolean invoke,
+      Symbol pool,
+      TaskSinks.TaskRun run,
+      boolean withArguments) {
     String name = pool.getSimpleName().toString();
-    String method = ASTHelpers.getSymbol(wait).getSimpleName().toString();
+    String method = waiting.getSimpleName().toString();
     String what =
         invoke
             ? "This " + method + " runs its tasks on " + name + " and waits for them"
@@ -164,7 +209,8 @@ public final class BlockingWaitOnSamePool extends BugChecker
         run.helper != null
             ? "in a method called from a task that runs on " + name
             : "in a task that runs on " + name + " (" + run.sink.description + ")";
-    boolean timed = wait.getArguments().size() > (invoke ? 1 : 0);
+    boolean timed =
+        invoke ? ((MethodInvocationTree) wait).getArguments().size() > 1 : withArguments;
     String message =
         String.format(
             "%s %s. %s is a bounded pool: each waiting task holds one of its threads, and once"
@@ -322,6 +368,22 @@ public final class BlockingWaitOnSamePool extends BugChecker
     }
     if (expr instanceof IdentifierTree) {
       Symbol var = ASTHelpers.getSymbol(expr);
+      if (var != null && var.getKind() == ElementKind.PARAMETER) {
+        // futures.forEach(f -> out.add(f.get())): f is each element in turn
+        VariableTree param = UnitIndex.of(state).declaration(var);
+        TreePath paramPath =
+            param == null ? null : TreePath.getPath(state.getPath().getCompilationUnit(), param);
+        TreePath lambda = paramPath == null ? null : paramPath.getParentPath();
+        if (lambda == null
+            || !(lambda.getLeaf() instanceof LambdaExpressionTree)
+            || !within(param, scope, state)) {
+          return false;
+        }
+        TreePath call = lambda.getParentPath();
+        ExpressionTree visited =
+            call == null ? null : visitedCollection(call, lambda.getLeaf(), state);
+        return visited != null && elementsWaitOn(visited, pool, scope, state, depth + 1);
+      }
       if (var == null || var.getKind() != ElementKind.LOCAL_VARIABLE) {
         return false;
       }
@@ -378,6 +440,46 @@ public final class BlockingWaitOnSamePool extends BugChecker
       }
     }.scan(scope, null);
     return found[0];
+  }
+
+  /**
+   * The collection whose every element {@code function} is applied to when it is the argument of
+   * the call at {@code callPath}: {@code coll.forEach(function)}, {@code
+   * coll.stream().forEach(function)}, or {@code coll.stream().map(function)} drained right after by
+   * a terminal call that consumes every element ({@link Catalogue#STREAM_DRAIN}); else null.
+   */
+  private static @Nullable ExpressionTree visitedCollection(
+      TreePath callPath, Tree function, VisitorState state) {
+    if (!(callPath.getLeaf() instanceof MethodInvocationTree call)
+        || call.getArguments().size() != 1
+        || call.getArguments().get(0) != function
+        || !Catalogue.ELEMENT_VISIT.matches(call, state)) {
+      return null;
+    }
+    ExpressionTree receiver = ASTHelpers.getReceiver(call);
+    if (receiver == null) {
+      return null;
+    }
+    receiver = strip(receiver);
+    boolean onStream =
+        TaskSinks.isSubtype(ASTHelpers.getType(receiver), "java.util.stream.Stream", state);
+    if (!onStream) {
+      return receiver; // Iterable.forEach
+    }
+    if (!Catalogue.COLLECTION_STREAM.matches(receiver, state)) {
+      return null; // a stream already filtered, limited or of unknown source
+    }
+    if (ASTHelpers.getSymbol(call).getSimpleName().contentEquals("map")) {
+      TreePath select = callPath.getParentPath();
+      TreePath drain = select == null ? null : select.getParentPath();
+      if (drain == null
+          || !(select.getLeaf() instanceof MemberSelectTree)
+          || !(drain.getLeaf() instanceof MethodInvocationTree terminal)
+          || !Catalogue.STREAM_DRAIN.matches(terminal, state)) {
+        return null;
+      }
+    }
+    return ASTHelpers.getReceiver(receiver);
   }
 
   /** The collection an enhanced {@code for} over {@code loopVar} iterates, within the scope. */

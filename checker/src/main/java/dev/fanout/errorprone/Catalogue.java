@@ -247,6 +247,40 @@ final class Catalogue {
   static final Matcher<ExpressionTree> COMPLETABLE_FUTURE_JOIN =
       instanceMethod().onDescendantOf(COMPLETABLE_FUTURE).named("join");
 
+  /**
+   * Calls that hand each element of a collection, in turn, to the function they are given, on the
+   * calling thread: a waiting call there ({@code futures.forEach(f -> f.get())}, {@code
+   * futures.stream().map(Future::join)}) waits for every element the stream reaches.
+   */
+  static final Matcher<ExpressionTree> ELEMENT_VISIT =
+      anyOf(
+          instanceMethod().onDescendantOf("java.lang.Iterable").named("forEach"), // each element
+          instanceMethod()
+              .onDescendantOf("java.util.stream.Stream")
+              .namedAnyOf(
+                  "map", // lazy: counted only when a terminal call below drains the stream
+                  "forEach", // every element, here or on the stream's threads
+                  "forEachOrdered")); // every element, in order
+
+  /**
+   * Terminal stream calls that consume every element (no short-circuit like {@code findFirst} or
+   * {@code anyMatch}): a {@code map} right before one of these is applied to every element.
+   */
+  static final Matcher<ExpressionTree> STREAM_DRAIN =
+      instanceMethod()
+          .onDescendantOf("java.util.stream.Stream")
+          .namedAnyOf(
+              "collect", // every element into the collector
+              "toList", // every element
+              "toArray", // every element
+              "forEach", // every element
+              "forEachOrdered", // every element
+              "reduce"); // every element folded; not count, which may skip map (JDK 9+)
+
+  /** {@code Collection.stream()}: a sequential stream over the collection's elements. */
+  static final Matcher<ExpressionTree> COLLECTION_STREAM =
+      instanceMethod().onDescendantOf("java.util.Collection").named("stream");
+
   /** Batch submissions that block until their tasks are done. */
   static final Matcher<ExpressionTree> INVOKE =
       instanceMethod()
