@@ -31,11 +31,11 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The suggested fixes for {@link UnsafeSharedMutationInTask}, in order of preference: make the
- * declaration thread-safe with the same behaviour (synchronized wrappers; a {@code
- * ConcurrentHashMap} only where nulls are provably absent), make a map's values thread-safe, else
- * wrap the write in {@code synchronized}. Each fix compiles on its own; a fix that can't be built
- * is not offered.
+ * The suggested fixes for {@link UnsafeSharedMutationInTask}, in order of preference: for a fan-out
+ * that appends one result per item, {@link TaskGroupMapFix}; make the declaration thread-safe with
+ * the same behaviour (synchronized wrappers; a {@code ConcurrentHashMap} only where nulls are
+ * provably absent), make a map's values thread-safe, else wrap the write in {@code synchronized}.
+ * Each fix compiles on its own; a fix that can't be built is not offered.
  */
 final class SharedMutationFixes {
   private SharedMutationFixes() {}
@@ -66,6 +66,10 @@ final class SharedMutationFixes {
         fixes.add(wrapValues);
       }
     } else if (collection) {
+      SuggestedFix map = TaskGroupMapFix.forAppend(write, writePath, var, state);
+      if (map != null) {
+        fixes.add(map);
+      }
       fixes.addAll(declarationFixes(var, state));
     }
     SuggestedFix sync =

@@ -706,8 +706,9 @@ final class FixFormattingTest {
   @Test
   void didYouMeanShowsTheSynchronizedWrite() throws IOException {
     assertEquals(
-        "Did you mean 'List<String> found = Collections.synchronizedList(new ArrayList<>());'"
-            + " or 'g.go(c -> { synchronized (found) { found.add(item); } });'?",
+        "Did you mean 'found.addAll(TaskGroup.map(ctx, Integer.MAX_VALUE, items, (c, item) ->"
+            + " item));' or 'List<String> found = Collections.synchronizedList(new"
+            + " ArrayList<>());' or 'g.go(c -> { synchronized (found) { found.add(item); } });'?",
         didYouMean(
             "UnsafeSharedMutationInTask",
             """
