@@ -96,6 +96,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
   private static final int MAX_DEPTH = 4;
 
   private final TaskSinks sinks;
+  private final TaskRuns taskRuns;
 
   /** For {@link java.util.ServiceLoader}, which needs a public no-arg constructor. */
   public BlockingWaitOnSamePool() {
@@ -109,6 +110,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
   @Inject
   public BlockingWaitOnSamePool(ErrorProneFlags flags) {
     this.sinks = new TaskSinks(FanoutFlags.from(flags));
+    this.taskRuns = new TaskRuns(sinks);
   }
 
   @Override
@@ -130,7 +132,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
     if (!invoke && knownDone(receiver, state.getPath(), state)) {
       return Description.NO_MATCH; // if (f.isDone()) f.get(): reads a result, does not block
     }
-    for (TaskSinks.TaskRun run : sinks.tasksRunning(state.getPath(), state)) {
+    for (TaskRuns.TaskRun run : taskRuns.tasksRunning(state.getPath(), state)) {
       Tree sinkCall = run.sink.sinkPath.getLeaf();
       ExpressionTree outer =
           sinkCall instanceof MethodInvocationTree methodInvocationTree
@@ -153,7 +155,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
   }
 
   private Description describe(
-      MethodInvocationTree wait, Symbol pool, TaskSinks.TaskRun run, boolean invoke) {
+      MethodInvocationTree wait, Symbol pool, TaskRuns.TaskRun run, boolean invoke) {
     String name = pool.getSimpleName().toString();
     String method = ASTHelpers.getSymbol(wait).getSimpleName().toString();
     String what =
@@ -186,7 +188,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
    * child::helper}, {@code Node::helper}): then the helper's instance fields are that object's.
    * Calls from a task body reach only helpers on {@code this} (see {@link TaskSinks}).
    */
-  private static boolean onAnotherObject(TaskSinks.TaskRun run) {
+  private static boolean onAnotherObject(TaskRuns.TaskRun run) {
     Tree site = run.callSite == null ? null : run.callSite.getLeaf();
     if (!(site instanceof MemberReferenceTree ref)) {
       return false;
@@ -256,7 +258,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
   }
 
   /** The code a future must be created in to count: the task body, or the helper it calls. */
-  private static Tree scopeOf(TaskSinks.TaskRun run) {
+  private static Tree scopeOf(TaskRuns.TaskRun run) {
     return run.helper != null ? run.helper.getLeaf() : run.body.getLeaf();
   }
 
