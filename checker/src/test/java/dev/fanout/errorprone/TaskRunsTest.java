@@ -77,7 +77,7 @@ final class TaskRunsTest {
             "    ex.submit(() -> outer());",
             "  }",
             "  private void helper() {",
-            "    // BUG: Diagnostic contains: runs=[LAMBDA_EXPRESSION helper=helper, LAMBDA helper=helper,"
+            "    // BUG: Diagnostic contains: runs=[LAMBDA_EXPRESSION helper=helper, LAMBDA_EXPRESSION helper=helper,"
                 + " MEMBER_REFERENCE helper=helper]",
             "    mark();",
             "  }",
