@@ -98,6 +98,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
   private static final int MAX_DEPTH = 4;
 
   private final TaskSinks sinks;
+  private final TaskRuns taskRuns;
 
   /** For {@link java.util.ServiceLoader}, which needs a public no-arg constructor. */
   public BlockingWaitOnSamePool() {
@@ -111,6 +112,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
   @Inject
   public BlockingWaitOnSamePool(ErrorProneFlags flags) {
     this.sinks = new TaskSinks(FanoutFlags.from(flags));
+    this.taskRuns = new TaskRuns(sinks);
   }
 
   @Override
@@ -135,7 +137,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
     if (visited == null) {
       return Description.NO_MATCH;
     }
-    for (TaskSinks.TaskRun run : sinks.tasksRunning(state.getPath(), state)) {
+    for (TaskRuns.TaskRun run : taskRuns.tasksRunning(state.getPath(), state)) {
       Symbol pool = poolOf(run, state);
       if (pool != null
           && elementsWaitOn(visited, pool, scopeOf(run), state, 0)
@@ -147,7 +149,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
   }
 
   /** The bounded-pool candidate a task runs on, or null (see {@link #match}). */
-  private static @Nullable Symbol poolOf(TaskSinks.TaskRun run, VisitorState state) {
+  private static @Nullable Symbol poolOf(TaskRuns.TaskRun run, VisitorState state) {
     Tree sinkCall = run.sink.sinkPath.getLeaf();
     ExpressionTree outer =
         sinkCall instanceof MethodInvocationTree methodInvocationTree
@@ -177,7 +179,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
     if (!invoke && knownDone(receiver, state.getPath(), state)) {
       return Description.NO_MATCH; // if (f.isDone()) f.get(): reads a result, does not block
     }
-    for (TaskSinks.TaskRun run : sinks.tasksRunning(state.getPath(), state)) {
+    for (TaskRuns.TaskRun run : taskRuns.tasksRunning(state.getPath(), state)) {
       Symbol pool = poolOf(run, state);
       if (pool == null) {
         continue;
@@ -197,7 +199,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
       Symbol waiting,
       boolean invoke,
       Symbol pool,
-      TaskSinks.TaskRun run,
+      TaskRuns.TaskRun run,
       boolean withArguments) {
     String name = pool.getSimpleName().toString();
     String method = waiting.getSimpleName().toString();
@@ -232,7 +234,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
    * child::helper}, {@code Node::helper}): then the helper's instance fields are that object's.
    * Calls from a task body reach only helpers on {@code this} (see {@link TaskSinks}).
    */
-  private static boolean onAnotherObject(TaskSinks.TaskRun run) {
+  private static boolean onAnotherObject(TaskRuns.TaskRun run) {
     Tree site = run.callSite == null ? null : run.callSite.getLeaf();
     if (!(site instanceof MemberReferenceTree ref)) {
       return false;
@@ -302,7 +304,7 @@ public final class BlockingWaitOnSamePool extends BugChecker
   }
 
   /** The code a future must be created in to count: the task body, or the helper it calls. */
-  private static Tree scopeOf(TaskSinks.TaskRun run) {
+  private static Tree scopeOf(TaskRuns.TaskRun run) {
     return run.helper != null ? run.helper.getLeaf() : run.body.getLeaf();
   }
 

@@ -57,7 +57,7 @@ final class JoinOrder {
    * times, the sink is reached repeatedly (a loop or lambda between the variable's declaration and
    * the sink), or the submitter (or another task) uses it before joining the task.
    */
-  boolean isConcurrent(TaskSinks.TaskRun site, Written target, VisitorState state) {
+  boolean isConcurrent(TaskRuns.TaskRun site, Written target, VisitorState state) {
     if (site.sink.many) {
       return true;
     }

@@ -25,7 +25,7 @@ final class SharedState {
 
   /** Whether the written object outlives one task run: captured, a field, or a static. */
   static boolean isShared(
-      Symbol var, ExpressionTree ref, TaskSinks.TaskRun site, VisitorState state) {
+      Symbol var, ExpressionTree ref, TaskRuns.TaskRun site, VisitorState state) {
     if (Variables.isMethodScoped(var)) {
       if (site.helper != null) {
         return false; // a local of the helper method: one per call
@@ -85,7 +85,7 @@ final class SharedState {
     return pos >= ASTHelpers.getStartPosition(scope) && pos <= state.getEndPosition(scope);
   }
 
-  private static boolean classDeclaredWithin(ClassSymbol owner, TaskSinks.TaskRun site) {
+  private static boolean classDeclaredWithin(ClassSymbol owner, TaskRuns.TaskRun site) {
     boolean[] found = {false};
     new TreeScanner<Void, Void>() {
       @Override
@@ -99,7 +99,7 @@ final class SharedState {
     return found[0];
   }
 
-  static boolean isGuarded(TreePath writePath, TaskSinks.TaskRun site, VisitorState state) {
+  static boolean isGuarded(TreePath writePath, TaskRuns.TaskRun site, VisitorState state) {
     Tree stop = site.helper != null ? site.helper.getLeaf() : site.body.getLeaf();
     if (writePath.getLeaf() != stop && GuardedRegions.isGuarded(writePath, stop, state)) {
       return true;

@@ -77,6 +77,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
         AssignmentTreeMatcher {
 
   private final TaskSinks sinks;
+  private final TaskRuns taskRuns;
   private final ThreadSafety safety;
   private final JoinOrder joins;
 
@@ -93,6 +94,7 @@ public final class UnsafeSharedMutationInTask extends BugChecker
   public UnsafeSharedMutationInTask(ErrorProneFlags flags) {
     FanoutFlags options = FanoutFlags.from(flags);
     this.sinks = new TaskSinks(options);
+    this.taskRuns = new TaskRuns(sinks);
     this.safety = new ThreadSafety(options);
     this.joins = new JoinOrder(sinks);
   }
@@ -352,8 +354,8 @@ public final class UnsafeSharedMutationInTask extends BugChecker
 
   private Description analyze(ExpressionTree write, Target target, VisitorState state) {
     TreePath writePath = state.getPath();
-    TaskSinks.TaskRun site = null;
-    for (TaskSinks.TaskRun run : sinks.tasksRunning(writePath, state)) {
+    TaskRuns.TaskRun site = null;
+    for (TaskRuns.TaskRun run : taskRuns.tasksRunning(writePath, state)) {
       if (!run.sink.serial) {
         site = run; // a serial executor's tasks run one at a time, on the thread owning the state
         break;

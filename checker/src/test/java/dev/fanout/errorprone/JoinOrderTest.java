@@ -39,7 +39,7 @@ final class JoinOrderTest {
         return Description.NO_MATCH;
       }
       Symbol list = ASTHelpers.getSymbol(ASTHelpers.getReceiver(tree));
-      List<TaskSinks.TaskRun> runs = sinks.tasksRunning(state.getPath(), state);
+      List<TaskRuns.TaskRun> runs = new TaskRuns(sinks).tasksRunning(state.getPath(), state);
       if (runs.isEmpty()) {
         return Description.NO_MATCH;
       }

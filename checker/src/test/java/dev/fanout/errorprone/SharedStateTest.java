@@ -36,11 +36,11 @@ final class SharedStateTest {
       if (method == null || !method.getSimpleName().contentEquals("add") || var == null) {
         return Description.NO_MATCH;
       }
-      List<TaskSinks.TaskRun> runs = sinks.tasksRunning(state.getPath(), state);
+      List<TaskRuns.TaskRun> runs = new TaskRuns(sinks).tasksRunning(state.getPath(), state);
       if (runs.isEmpty()) {
         return Description.NO_MATCH;
       }
-      TaskSinks.TaskRun run = runs.get(0);
+      TaskRuns.TaskRun run = runs.get(0);
       return buildDescription(tree)
           .setMessage(
               "shared="
